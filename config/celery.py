@@ -1,0 +1,11 @@
+"""The Celery application. Tasks are thin and call services; the schedule lives in django-celery-beat."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("config")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,18 @@
+from directory.models.base import NormalHoursBase, SpecialHoursBase, TimestampedModel
+from directory.models.location import Location, LocationNormalHour, LocationSpecialHour, StaffAssignment
+from directory.models.profile import Profile, ProfileNormalHour, ProfileSpecialHour
+from directory.models.token import ApiToken
+
+__all__ = [
+    "ApiToken",
+    "Location",
+    "LocationNormalHour",
+    "LocationSpecialHour",
+    "NormalHoursBase",
+    "Profile",
+    "ProfileNormalHour",
+    "ProfileSpecialHour",
+    "SpecialHoursBase",
+    "StaffAssignment",
+    "TimestampedModel",
+]
