@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from directory.hours import Schedule, Window, intersect, windows_on
@@ -240,26 +240,22 @@ class _Occupied:
     __slots__ = ("ends", "starts")
 
     def __init__(self, intervals: Sequence[Interval], ignore: Interval | None) -> None:
-        # map() with operator getters keeps the per-interval work in C: this runs over every busy interval of every
-        # staff member, which dominates a month-long range query.
-        starts = list(map(_first, intervals))
-        ends = list(map(_second, intervals))
-        if {*map(_tzinfo, starts), *map(_tzinfo, ends)} - {UTC}:
-            starts = list(map(_as_utc, starts))
-            ends = list(map(_as_utc, ends))
-        if ignore is not None and ignore in zip(starts, ends, strict=True):
+        # This runs over every busy interval of every staff member, which dominates a month-long range query, so the
+        # per-interval work stays in C (map with operator getters, Timsort on input that is usually sorted already).
+        # The datetimes are compared as they are: aware datetimes compare by instant whatever their tzinfo, and a
+        # naive one fails loudly with TypeError against the aware candidates.
+        starts = sorted(map(_first, intervals))
+        ends = sorted(map(_second, intervals))
+        if ignore is not None and ignore in intervals:
             # Counts only depend on the multisets of starts and ends, so dropping one of each removes the interval.
             starts.remove(ignore[0])
             ends.remove(ignore[1])
-        starts.sort()
-        ends.sort()
         self.starts = starts
         self.ends = ends
 
 
 _first = itemgetter(0)
 _second = itemgetter(1)
-_tzinfo = attrgetter("tzinfo")
 
 
 @dataclass(slots=True)
@@ -289,6 +285,9 @@ class _Run:
 
     def __init__(self, ctx: Context, *, now: datetime, ignore: Interval | None) -> None:
         rules = ctx.rules
+        if rules.duration_minutes < 1 or (rules.slot_interval_minutes is not None and rules.slot_interval_minutes < 1):
+            # Definition validation forbids these; failing here beats looping forever on a zero step.
+            raise ValueError("duration_minutes and slot_interval_minutes must be at least 1")
         self.ctx = ctx
         self.tz = ctx.tz
         self.rules = rules
@@ -368,7 +367,8 @@ class _Run:
             all_starts = plan.all_starts
             unique: set[datetime] = set()
             for lo, hi in bounds:
-                # A window inside a DST gap has lo >= hi and selects nothing.
+                # A window ending where a DST gap ends can be empty or inverted in UTC (02:00-03:00 on a spring-forward
+                # day maps both ends to the same instant); the slice is then empty.
                 unique.update(
                     all_starts[bisect_left(all_starts, max(lo, earliest)) : bisect_right(all_starts, hi - duration)]
                 )

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "directory",
+    "appointments",
 ]
 
 MIDDLEWARE = [

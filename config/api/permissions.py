@@ -27,5 +27,7 @@ class ScopePermission(BasePermission):
         area = getattr(view, "scope_area", None)
         if area is None:
             return principal.has_scope("admin")
-        access = "read" if request.method in SAFE_METHODS else "write"
+        # Some POSTs only compute an answer (availability): the view lists them in `read_actions`.
+        reads = getattr(view, "read_actions", ())
+        access = "read" if request.method in SAFE_METHODS or view_action(request, view) in reads else "write"
         return principal.has_scope(f"{area}:{access}")

@@ -6,6 +6,7 @@ from rest_framework import status, viewsets
 from rest_framework.response import Response
 
 from config.api.auth import Principal, principal_of
+from config.records import record_create, record_delete, record_update
 
 
 class ResourceViewSet(viewsets.GenericViewSet):
@@ -75,3 +76,19 @@ class ResourceViewSet(viewsets.GenericViewSet):
     @property
     def paginator(self):
         return super().paginator if self.paginate else None
+
+
+class RecordViewSet(ResourceViewSet):
+    """Resources whose writes are plain validated saves (record_* services)."""
+
+    def parent_fields(self) -> dict:
+        return {}
+
+    def perform_create(self, data):
+        return record_create(self.get_queryset().model, **self.parent_fields(), **data)
+
+    def perform_update(self, instance, data):
+        return record_update(instance, **data)
+
+    def perform_destroy(self, instance):
+        record_delete(instance)

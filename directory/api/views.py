@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from config.api.views import ResourceViewSet
+from config.api.views import RecordViewSet, ResourceViewSet
 from directory.api import serializers as s
 from directory.enums import TokenKind
 from directory.models import (
@@ -20,26 +20,9 @@ from directory.models import (
 )
 from directory.selectors import locations_visible_to_customers
 from directory.services.locations import location_create
-from directory.services.records import record_create, record_delete, record_update
 from directory.services.tokens import token_issue, token_revoke
 
 STAMP_FILTERS = {"created_at": "datetime", "updated_at": "datetime"}
-
-
-class RecordViewSet(ResourceViewSet):
-    """Resources whose writes are plain validated saves (record_* services)."""
-
-    def parent_fields(self) -> dict:
-        return {}
-
-    def perform_create(self, data):
-        return record_create(self.get_queryset().model, **self.parent_fields(), **data)
-
-    def perform_update(self, instance, data):
-        return record_update(instance, **data)
-
-    def perform_destroy(self, instance):
-        record_delete(instance)
 
 
 # Locations -----------------------------------------------------------------------------------------------

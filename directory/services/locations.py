@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from config.records import record_create
 from directory.models import Location, LocationNormalHour, LocationSpecialHour
-from directory.services.records import record_create
 
 
 @transaction.atomic

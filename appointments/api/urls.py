@@ -1,0 +1,37 @@
+
+from appointments.api import views
+from config.api.routing import resource, route
+
+D = "appointment-definitions"
+definition = views.DefinitionViewSet
+
+
+def post(action: str):
+    return definition.as_view({"post": action})
+
+
+urlpatterns = [
+    *resource(D, definition, "definition"),
+    *route(f"{D}/<int:pk>/questions", definition.as_view({"get": "questions"}), "definition-questions"),
+    *route(f"{D}/<int:pk>/available-slots", post("available_slots"), "definition-available-slots"),
+    *route(f"{D}/<int:pk>/available-slots-range", post("available_slots_range"), "definition-available-slots-range"),
+    *route(f"{D}/<int:pk>/available-staff", post("available_staff"), "definition-available-staff"),
+    *resource(f"{D}/<int:definition_id>/normal-hours", views.DefinitionNormalHourViewSet, "definition-normal-hour"),
+    *resource(f"{D}/<int:definition_id>/special-hours", views.DefinitionSpecialHourViewSet, "definition-special-hour"),
+    # GET and DELETE of one link take the row id, PUT takes the location id (Omneo's quirk); one pattern serves
+    # all three and the view reads the number as whichever the method means.
+    *resource(
+        f"{D}/<int:definition_id>/locations",
+        views.DefinitionLocationViewSet,
+        "definition-location",
+        member="<int:location_id>",
+        detail={"get": "retrieve", "put": "update", "patch": "update", "delete": "destroy"},
+    ),
+    *resource(f"{D}/<int:definition_id>/staff", views.DefinitionStaffViewSet, "definition-staff"),
+    *route(
+        "profiles/<profile:profile_id>/appointment-definitions/visibility",
+        views.VisibleDefinitionsViewSet.as_view({"get": "list"}),
+        "profile-visible-definitions",
+    ),
+]
+

@@ -1,0 +1,280 @@
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from rest_framework.response import Response
+
+from appointments import selectors
+from appointments.api import serializers as s
+from appointments.models import (
+    AppointmentDefinition,
+    DefinitionLocation,
+    DefinitionNormalHour,
+    DefinitionSpecialHour,
+    DefinitionStaff,
+)
+from appointments.services.definitions import (
+    definition_create,
+    definition_delete,
+    definition_location_set,
+    definition_staff_add,
+    definition_staff_remove,
+    definition_update,
+)
+from config.api.views import RecordViewSet, ResourceViewSet
+from config.records import record_delete, record_update
+from directory.api.views import ProfileScopeMixin
+
+AVAILABILITY_ACTIONS = ("available_slots", "available_slots_range", "available_staff")
+STAMP_FILTERS = {"created_at": "datetime", "updated_at": "datetime"}
+
+
+def definition_queryset():
+    return AppointmentDefinition.objects.prefetch_related(
+        "normal_hours",
+        "special_hours",
+        Prefetch("location_links", queryset=DefinitionLocation.objects.select_related("location")),
+        Prefetch("staff_links", queryset=DefinitionStaff.objects.select_related("staff")),
+    ).order_by("id")
+
+
+def rules_meta(definition: AppointmentDefinition) -> dict:
+    return {
+        "slot_interval_minutes": definition.slot_interval_minutes or definition.duration_minutes,
+        "duration_minutes": definition.duration_minutes,
+        "buffer_before_minutes": definition.buffer_before_minutes,
+        "buffer_after_minutes": definition.buffer_after_minutes,
+        "min_lead_minutes": definition.min_lead_minutes,
+        "max_advance_days": definition.max_advance_days,
+        "max_concurrent_bookings": definition.max_concurrent_bookings,
+    }
+
+
+def staff_flags(definition: AppointmentDefinition) -> dict:
+    return {
+        "requires_staff": definition.requires_staff,
+        "customer_must_select_staff": definition.customer_must_select_staff,
+        "assigned_staff_required": definition.requires_staff,
+    }
+
+
+class CustomerDefinitionsMixin:
+    """Customers see published, non-archived definitions only; anything else is a 404 for them."""
+
+    scope_area = "appointments"
+
+    def definitions(self):
+        if self.principal.is_customer:
+            return selectors.definitions_for_customers()
+        return AppointmentDefinition.objects.all()
+
+
+class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
+    customer_actions = ("list", "retrieve", "questions", *AVAILABILITY_ACTIONS)
+    read_actions = AVAILABILITY_ACTIONS
+    serializer_class = s.DefinitionSerializer
+    input_serializer_class = s.DefinitionInput
+    filter_fields = {
+        "id": "number", "handle": "text", "name": "text", "is_published": "bool", "is_archived": "bool",
+        "booking_type": "text", "allow_customer_booking": "bool", "allow_walk_in": "bool", "requires_staff": "bool",
+        "customer_must_select_staff": "bool", "allow_waitlist": "bool", "allow_queue": "bool", "queue_code": "text",
+        "location_id": "number", **STAMP_FILTERS,
+    }  # fmt: skip
+    filter_paths = {"location_id": "location_links__location_id"}
+    search_fields = ("name", "handle", "description", "short_description")
+    sort_fields = {name: name for name in ("id", "handle", "name", "duration_minutes", "created_at", "updated_at")}
+
+    def get_queryset(self):
+        return definition_queryset().filter(pk__in=self.definitions().values("pk"))
+
+    def filter_queryset(self, queryset):
+        # A relation filter (location_id) can repeat rows; distinct keeps each definition once.
+        return super().filter_queryset(queryset).distinct()
+
+    def perform_create(self, data):
+        return definition_create(**data)
+
+    def perform_update(self, instance, data):
+        return definition_update(instance, **data)
+
+    def perform_destroy(self, instance):
+        definition_delete(instance)
+
+    def questions(self, request, *args, **kwargs):
+        self.get_object()
+        return Response({"data": {"questionnaire": None, "questions": []}})
+
+    def available_slots(self, request, *args, **kwargs):
+        definition = self.get_object()
+        data = self.validated_input_of(s.SlotsInput)
+        loaded, slots = selectors.day_slots(
+            definition, data["location_id"], data["date"], staff_id=data.get("staff_id"), now=timezone.now()
+        )
+        staff = None
+        if data.get("staff_id") is not None:
+            profile = loaded.staff[str(data["staff_id"])].profile
+            staff = {"id": str(profile.pk), "first_name": profile.first_name or None,
+                     "last_name": profile.last_name or None, "email": profile.email or None}  # fmt: skip
+        body = {
+            "date": data["date"].isoformat(),
+            "timezone": loaded.location.timezone.key,
+            "appointment_definition_id": definition.pk,
+            "location_id": loaded.location.pk,
+            **staff_flags(definition),
+            "staff": staff,
+            "slots": s.SlotSerializer(slots, many=True).data,
+        }
+        return Response({"data": body, "meta": rules_meta(definition)})
+
+    def available_slots_range(self, request, *args, **kwargs):
+        definition = self.get_object()
+        data = self.validated_input_of(s.SlotsRangeInput)
+        loaded, slots = selectors.range_slots(
+            definition, data["location_id"], data["start_date"], data["end_date"], staff_id=data.get("staff_id"),
+            now=timezone.now(),
+        )  # fmt: skip
+        if data["sort"] == "desc":
+            slots = list(reversed(slots))
+        meta = {
+            "appointment_definition_id": definition.pk,
+            "location_id": loaded.location.pk,
+            "timezone": loaded.location.timezone.key,
+            "start_date": data["start_date"].isoformat(),
+            "end_date": data["end_date"].isoformat(),
+            **staff_flags(definition),
+            "staff": str(data["staff_id"]) if data.get("staff_id") else None,
+            **rules_meta(definition),
+            "total": len(slots),
+        }
+        return Response({"data": s.RangeSlotSerializer(slots, many=True).data, "meta": meta})
+
+    def available_staff(self, request, *args, **kwargs):
+        definition = self.get_object()
+        data = self.validated_input_of(s.StaffInput)
+        loaded, staff = selectors.staff_for_day(definition, data["location_id"], data["date"], now=timezone.now())
+        rows = [
+            {
+                "id": str(info.profile.pk),
+                "first_name": info.profile.first_name or None,
+                "last_name": info.profile.last_name or None,
+                "email": info.profile.email or None,
+                "has_available_slots": has_slots,
+                "is_default_location": info.is_default_location,
+                "appointment_definition_staff_sort_order": info.definition_sort_order,
+                "location_profile_sort_order": info.location_sort_order,
+            }
+            for info, has_slots in staff
+            if has_slots or not data["available_only"]
+        ]
+        meta = {
+            "appointment_definition_id": definition.pk,
+            "location_id": loaded.location.pk,
+            "date": data["date"].isoformat(),
+            "requires_staff": definition.requires_staff,
+            "customer_must_select_staff": definition.customer_must_select_staff,
+            "selection_required_by_customer": definition.customer_must_select_staff,
+            "assigned_staff_required": definition.requires_staff,
+        }
+        return Response({"data": rows, "meta": meta})
+
+    def validated_input_of(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class DefinitionChildMixin(CustomerDefinitionsMixin):
+    def get_definition(self) -> AppointmentDefinition:
+        if not hasattr(self, "_definition"):
+            self._definition = get_object_or_404(self.definitions(), pk=self.kwargs["definition_id"])
+        return self._definition
+
+    def parent_fields(self) -> dict:
+        return {"definition": self.get_definition()}
+
+
+class DefinitionNormalHourViewSet(DefinitionChildMixin, RecordViewSet):
+    customer_actions = ("list", "retrieve")
+    paginate = False
+    serializer_class = s.DefinitionNormalHourSerializer
+    input_serializer_class = s.DefinitionNormalHourInput
+
+    def get_queryset(self):
+        return DefinitionNormalHour.objects.filter(definition=self.get_definition()).order_by("id")
+
+
+class DefinitionSpecialHourViewSet(DefinitionChildMixin, RecordViewSet):
+    customer_actions = ("list", "retrieve")
+    paginate = False
+    serializer_class = s.DefinitionSpecialHourSerializer
+    input_serializer_class = s.DefinitionSpecialHourInput
+
+    def get_queryset(self):
+        return DefinitionSpecialHour.objects.filter(definition=self.get_definition()).order_by("start_at", "id")
+
+
+class DefinitionLocationViewSet(DefinitionChildMixin, ResourceViewSet):
+    """GET and DELETE take the link row's id; PUT takes the location id, as Omneo does."""
+
+    customer_actions = ("list", "retrieve")
+    paginate = False
+    lookup_url_kwarg = "location_id"
+    serializer_class = s.DefinitionLocationSerializer
+    input_serializer_class = s.DefinitionLocationInput
+
+    def get_queryset(self):
+        return DefinitionLocation.objects.filter(definition=self.get_definition()).select_related("location")
+
+    def perform_create(self, data):
+        return definition_location_set(self.get_definition(), **data)
+
+    def update(self, request, *args, **kwargs):
+        link = get_object_or_404(self.get_queryset(), location_id=kwargs["location_id"])
+        data = self.validated_input_of(s.DefinitionLocationUpdateInput)
+        link = definition_location_set(self.get_definition(), location=link.location, is_active=data["is_active"])
+        return self.output(self.refetch(link))
+
+    def perform_destroy(self, instance):
+        record_delete(instance)
+
+    validated_input_of = DefinitionViewSet.validated_input_of
+
+
+class DefinitionStaffViewSet(DefinitionChildMixin, ResourceViewSet):
+    customer_actions = ("list", "retrieve")
+    paginate = False
+    serializer_class = s.DefinitionStaffSerializer
+    input_serializer_class = s.DefinitionStaffInput
+
+    def get_queryset(self):
+        return DefinitionStaff.objects.filter(definition=self.get_definition()).select_related("staff")
+
+    def get_input_serializer(self, *args, **kwargs):
+        if args and args[0] is not None:  # an update: only is_active and sort_order change
+            kwargs.setdefault("context", self.get_serializer_context())
+            return s.DefinitionStaffUpdateInput(*args[1:], **kwargs)
+        return super().get_input_serializer(*args, **kwargs)
+
+    def perform_create(self, data):
+        return definition_staff_add(self.get_definition(), **data)
+
+    def perform_update(self, instance, data):
+        return record_update(instance, **data)
+
+    def perform_destroy(self, instance):
+        definition_staff_remove(instance)
+
+
+class VisibleDefinitionsViewSet(ProfileScopeMixin, ResourceViewSet):
+    """GET /profiles/{uuid}/appointment-definitions/visibility."""
+
+    scope_area = "appointments"
+    customer_actions = ("list",)
+    serializer_class = s.DefinitionSerializer
+    paginate = False
+
+    def list(self, request, *args, **kwargs):
+        visible = selectors.definitions_visible_to(self.get_profile())
+        queryset = definition_queryset().filter(pk__in=[d.pk for d in visible])
+        return Response({"data": self.get_serializer(queryset, many=True).data})

@@ -1,0 +1,31 @@
+"""Choices of the appointments app, with the named groups the rules use."""
+
+from django.db import models
+
+
+class BookingType(models.TextChoices):
+    INSTANT = "instant", "Instant"
+    APPROVAL_REQUIRED = "approval_required", "Approval required"
+    WALK_IN_ONLY = "walk_in_only", "Walk-in only"
+
+
+class AppointmentStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+    ARRIVED = "arrived", "Arrived"
+    COMPLETED = "completed", "Completed"
+    NO_SHOW = "no_show", "No-show"
+    REJECTED = "rejected", "Rejected"
+
+
+# Statuses that hold their slot: they count against capacity and block the assigned staff member.
+HOLDING_STATUSES = (AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED, AppointmentStatus.ARRIVED)
+TERMINAL_STATUSES = (
+    AppointmentStatus.CANCELLED,
+    AppointmentStatus.REJECTED,
+    AppointmentStatus.COMPLETED,
+    AppointmentStatus.NO_SHOW,
+)
+
+NOTIFICATION_EVENTS = ("created", "confirmed", "cancelled", "rejected", "completed", "reminder")

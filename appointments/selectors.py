@@ -1,0 +1,318 @@
+"""Reads for availability and booking: everything one request needs, in a small fixed number of queries.
+
+The queries do not depend on the number of staff or days: hours, staff and occupancies are each fetched with one
+`IN`/range query and grouped in Python, then handed to the pure engine (appointments.availability).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from json_logic import jsonLogic
+
+from appointments.availability import (
+    Context,
+    NotEligible,
+    Period,
+    Rules,
+    StaffMember,
+    slots_for_day,
+    slots_for_range,
+    staff_eligible_on,
+)
+from appointments.enums import HOLDING_STATUSES, BookingType
+from appointments.models import (
+    Appointment,
+    AppointmentDefinition,
+    DefinitionNormalHour,
+    DefinitionSpecialHour,
+    DefinitionStaff,
+)
+from config.errors import NotFound, ValidationFailed
+from directory.enums import AssignmentType
+from directory.models import (
+    Location,
+    LocationNormalHour,
+    LocationSpecialHour,
+    Profile,
+    ProfileNormalHour,
+    ProfileSpecialHour,
+    StaffAssignment,
+)
+from directory.selectors import schedule_from_rows
+
+MAX_RANGE_DAYS = 31
+
+
+@dataclass(frozen=True)
+class StaffInfo:
+    """What the available-staff endpoint shows besides the engine's answer."""
+
+    profile: Profile
+    is_default_location: bool = False
+    definition_sort_order: int | None = None
+    location_sort_order: int | None = None
+
+
+@dataclass
+class Loaded:
+    """The engine's Context plus the records the API echoes back."""
+
+    context: Context
+    definition: AppointmentDefinition
+    location: Location
+    staff: dict[str, StaffInfo] = field(default_factory=dict)
+
+
+def definitions() -> QuerySet[AppointmentDefinition]:
+    return AppointmentDefinition.objects.all()
+
+
+def definition_get(definition_id) -> AppointmentDefinition:
+    definition = AppointmentDefinition.objects.filter(pk=definition_id).first()
+    if definition is None:
+        raise NotFound("Appointment definition not found.")
+    return definition
+
+
+def linked_location(definition: AppointmentDefinition, location_id) -> Location:
+    """The location, when the definition is offered there through an active link (else a 422 on location_id)."""
+    location = Location.objects.filter(
+        pk=location_id, definition_links__definition=definition, definition_links__is_active=True
+    ).first()
+    if location is None:
+        if not Location.objects.filter(pk=location_id).exists():
+            raise ValidationFailed.on("location_id", "The location does not exist.")
+        raise ValidationFailed.on("location_id", "This appointment definition is not offered at this location.")
+    return location
+
+
+def rules_of(definition: AppointmentDefinition) -> Rules:
+    return Rules(
+        duration_minutes=definition.duration_minutes,
+        buffer_before_minutes=definition.buffer_before_minutes,
+        buffer_after_minutes=definition.buffer_after_minutes,
+        slot_interval_minutes=definition.slot_interval_minutes,
+        min_lead_minutes=definition.min_lead_minutes,
+        max_advance_days=definition.max_advance_days,
+        max_concurrent_bookings=definition.max_concurrent_bookings,
+        requires_staff=definition.requires_staff,
+        bookable=not definition.is_archived and definition.booking_type != BookingType.WALK_IN_ONLY,
+    )
+
+
+def _utc_bounds(location: Location, start: date, end: date, definition: AppointmentDefinition) -> tuple:
+    """Instants that any occupancy able to touch a slot on [start, end] must overlap (generous on both sides)."""
+    tz = location.timezone
+    reach = timedelta(
+        minutes=definition.duration_minutes + definition.buffer_before_minutes + definition.buffer_after_minutes
+    )
+    low = datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC) - timedelta(days=1) - reach
+    high = datetime.combine(end, time(0), tzinfo=tz).astimezone(UTC) + timedelta(days=2) + reach
+    return low, high
+
+
+def _holding_overlapping(low: datetime, high: datetime):
+    return Appointment.objects.filter(status__in=HOLDING_STATUSES, occupancy_start__lt=high, occupancy_end__gt=low)
+
+
+def _grouped(rows, key: str) -> dict:
+    grouped: dict = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, key)].append(row)
+    return grouped
+
+
+def _eligible_staff(definition: AppointmentDefinition, location: Location, start: date, end: date) -> dict[str, dict]:
+    """Eligible staff ids -> profile, periods and sort data, from either staff source (DOMAIN.md step 8)."""
+    staff: dict[str, dict] = {}
+    if definition.use_staff_from_location:
+        low, high = _utc_bounds(location, start, end, definition)
+        assignments = (
+            StaffAssignment.objects.filter(
+                location=location, assignment_type=AssignmentType.STAFF, is_active=True
+            )
+            .exclude(starts_at__gte=high)
+            .exclude(ends_at__lt=low)
+            .select_related("profile")
+            .order_by("sort_order", "id")
+        )
+        for row in assignments:
+            if definition.handle in (row.excluded_service_handles or ()):
+                continue
+            entry = staff.setdefault(
+                str(row.profile_id),
+                {"profile": row.profile, "periods": [], "is_default": False, "location_sort": row.sort_order},
+            )
+            entry["periods"].append(Period(row.starts_at, row.ends_at))
+            entry["is_default"] = entry["is_default"] or row.is_default
+    else:
+        links = DefinitionStaff.objects.filter(definition=definition, is_active=True).select_related("staff")
+        for row in links.order_by("sort_order", "id"):
+            staff[str(row.staff_id)] = {"profile": row.staff, "periods": None, "definition_sort": row.sort_order}
+    return staff
+
+
+def load_availability(
+    definition: AppointmentDefinition, location: Location, start: date, end: date
+) -> Loaded:
+    """Everything the engine needs for `definition` at `location` on the local dates [start, end].
+
+    Queries: definition hours (2), location hours (2), and either holding appointments of the definition at the
+    location (1) or eligible staff (1), their hours (2) and their holding appointments (1).
+    """
+    definition_hours = schedule_from_rows(
+        DefinitionNormalHour.objects.filter(definition=definition),
+        DefinitionSpecialHour.objects.filter(definition=definition),
+    )
+    location_hours = schedule_from_rows(
+        LocationNormalHour.objects.filter(location=location),
+        LocationSpecialHour.objects.filter(location=location),
+    )
+    low, high = _utc_bounds(location, start, end, definition)
+    loaded = Loaded(
+        context=Context(rules=rules_of(definition), tz=location.timezone, definition_hours=definition_hours,
+                        location_hours=location_hours),
+        definition=definition,
+        location=location,
+    )  # fmt: skip
+    if not definition.requires_staff:
+        rows = _holding_overlapping(low, high).filter(definition=definition, location=location)
+        occupancies = tuple(rows.values_list("occupancy_start", "occupancy_end"))
+        loaded.context = replace(loaded.context, occupancies=occupancies)
+        return loaded
+
+    eligible = _eligible_staff(definition, location, start, end)
+    ids = list(eligible)
+    normal = _grouped(ProfileNormalHour.objects.filter(profile_id__in=ids), "profile_id")
+    special = _grouped(ProfileSpecialHour.objects.filter(profile_id__in=ids), "profile_id")
+    busy: dict[str, list] = defaultdict(list)
+    if ids:
+        rows = _holding_overlapping(low, high).filter(assigned_staff_id__in=ids)
+        for staff_id, begin, finish in rows.values_list("assigned_staff_id", "occupancy_start", "occupancy_end"):
+            busy[str(staff_id)].append((begin, finish))
+    members = []
+    for staff_id, entry in eligible.items():
+        profile = entry["profile"]
+        members.append(
+            StaffMember(
+                id=staff_id,
+                schedule=schedule_from_rows(normal.get(profile.pk, ()), special.get(profile.pk, ())),
+                busy=tuple(busy.get(staff_id, ())),
+                periods=tuple(entry["periods"]) if entry["periods"] is not None else None,
+            )
+        )
+        loaded.staff[staff_id] = StaffInfo(
+            profile=profile,
+            is_default_location=entry.get("is_default", False),
+            definition_sort_order=entry.get("definition_sort"),
+            location_sort_order=entry.get("location_sort"),
+        )
+    loaded.context = replace(loaded.context, staff=tuple(members))
+    return loaded
+
+
+def check_range(start: date, end: date) -> None:
+    """The range endpoint's window: start on or before end, at most 31 days counted inclusively."""
+    if end < start:
+        raise ValidationFailed.on("end_date", "end_date must be on or after start_date.")
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
+        raise ValidationFailed.on("end_date", f"The range may cover at most {MAX_RANGE_DAYS} days.")
+
+
+def _staff_key(definition: AppointmentDefinition, staff_id) -> str | None:
+    if staff_id is None:
+        return None
+    if not definition.requires_staff:
+        raise ValidationFailed.on("staff_id", "This appointment definition is not booked with a staff member.")
+    return str(staff_id)
+
+
+def _not_eligible(staff_id) -> ValidationFailed:
+    return ValidationFailed.on("staff_id", f"Staff member {staff_id} cannot take this appointment here on that date.")
+
+
+def day_slots(definition: AppointmentDefinition, location_id, day: date, *, staff_id=None, now: datetime):
+    """The slots of one local date (DOMAIN.md "Availability"), with what was loaded to compute them."""
+    location = linked_location(definition, location_id)
+    staff_key = _staff_key(definition, staff_id)
+    loaded = load_availability(definition, location, day, day)
+    try:
+        slots = slots_for_day(loaded.context, day, now=now, staff_id=staff_key)
+    except NotEligible as exc:
+        raise _not_eligible(staff_id) from exc
+    return loaded, slots
+
+
+def range_slots(definition: AppointmentDefinition, location_id, start: date, end: date, *, staff_id=None,
+                now: datetime):  # fmt: skip
+    """The union of the single-day results over [start, end] (at most 31 days)."""
+    check_range(start, end)
+    location = linked_location(definition, location_id)
+    staff_key = _staff_key(definition, staff_id)
+    loaded = load_availability(definition, location, start, end)
+    if staff_key is not None and staff_key not in loaded.staff:
+        raise _not_eligible(staff_id)
+    try:
+        slots = slots_for_range(loaded.context, start, end, now=now, staff_id=staff_key)
+    except NotEligible as exc:
+        raise _not_eligible(staff_id) from exc
+    return loaded, slots
+
+
+def staff_for_day(definition: AppointmentDefinition, location_id, day: date, *, now: datetime):
+    """Eligible staff on a date, each with whether they have at least one free slot."""
+    if not definition.requires_staff:
+        raise ValidationFailed.on("requires_staff", "This appointment definition does not require staff.")
+    location = linked_location(definition, location_id)
+    loaded = load_availability(definition, location, day, day)
+    free = {staff for slot in slots_for_day(loaded.context, day, now=now) for staff in slot.free_staff}
+    tz = loaded.context.tz
+    return loaded, [
+        (loaded.staff[member.id], member.id in free)
+        for member in loaded.context.staff
+        if staff_eligible_on(member, day, tz)
+    ]
+
+
+def profile_logic_data(profile: Profile) -> dict:
+    """What a definition's visibility_condition (JSON Logic) sees: the profile's fields and `attributes`."""
+    return {
+        "id": str(profile.pk),
+        "first_name": profile.first_name,
+        "last_name": profile.last_name,
+        "email": profile.email,
+        "mobile_phone": profile.mobile_phone,
+        "attributes": profile.attributes or {},
+    }
+
+
+def definitions_visible_to(profile: Profile) -> list[AppointmentDefinition]:
+    """Published, non-archived definitions whose visibility_condition holds for the profile.
+
+    A definition without a condition is not listed (API.md); a condition that fails to evaluate counts as false.
+    """
+    data = profile_logic_data(profile)
+    candidates = definitions_for_customers().exclude(visibility_condition__isnull=True)
+    visible = []
+    for definition in candidates:
+        try:
+            if truthy(jsonLogic(definition.visibility_condition, data)):
+                visible.append(definition)
+        except Exception:  # noqa: BLE001 - a broken condition hides the definition, it does not break the list
+            continue
+    return visible
+
+
+def truthy(value) -> bool:
+    """JSON Logic truthiness: empty arrays are false, as in JavaScript's rules of the spec."""
+    if isinstance(value, list):
+        return len(value) > 0
+    return bool(value)
+
+
+def definitions_for_customers() -> QuerySet[AppointmentDefinition]:
+    return AppointmentDefinition.objects.filter(is_published=True, is_archived=False)
