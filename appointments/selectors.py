@@ -45,6 +45,9 @@ from directory.models import (
 from directory.selectors import schedule_from_rows
 
 MAX_RANGE_DAYS = 31
+PROFILE_FIELDS = ("first_name", "last_name", "email", "mobile_phone")
+ASSIGNMENT_FIELDS = ("profile_id", "starts_at", "ends_at", "is_default", "sort_order", "excluded_service_handles",
+                     *(f"profile__{name}" for name in PROFILE_FIELDS))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -105,18 +108,29 @@ def rules_of(definition: AppointmentDefinition) -> Rules:
 
 
 def _utc_bounds(location: Location, start: date, end: date, definition: AppointmentDefinition) -> tuple:
-    """Instants that any occupancy able to touch a slot on [start, end] must overlap (generous on both sides)."""
+    """The instants an occupancy must overlap to touch any candidate on the local dates [start, end].
+
+    Candidates start between local midnight of `start` and local midnight after `end`, and occupy from
+    buffer_before before their start until duration + buffer_after after it.
+    """
     tz = location.timezone
-    reach = timedelta(
-        minutes=definition.duration_minutes + definition.buffer_before_minutes + definition.buffer_after_minutes
-    )
-    low = datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC) - timedelta(days=1) - reach
-    high = datetime.combine(end, time(0), tzinfo=tz).astimezone(UTC) + timedelta(days=2) + reach
+    before = timedelta(minutes=definition.buffer_before_minutes)
+    after = timedelta(minutes=definition.duration_minutes + definition.buffer_after_minutes)
+    low = datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC) - before
+    high = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC) + after
     return low, high
 
 
 def _holding_overlapping(low: datetime, high: datetime):
-    return Appointment.objects.filter(status__in=HOLDING_STATUSES, occupancy_start__lt=high, occupancy_end__gt=low)
+    return Appointment.objects.filter(
+        status__in=HOLDING_STATUSES, occupancy_start__lt=high, occupancy_end__gt=low
+    ).order_by()
+
+
+def _hours(model, *extra: str):
+    """Hours rows with only what the resolver reads (no timestamps to convert)."""
+    special = ("start_at", "end_at", "is_repeating") if hasattr(model, "is_repeating") else ("day_of_week",)
+    return model.objects.only(*model.WINDOW_FIELDS, *special, *extra).order_by()
 
 
 def _grouped(rows, key: str) -> dict:
@@ -132,12 +146,11 @@ def _eligible_staff(definition: AppointmentDefinition, location: Location, start
     if definition.use_staff_from_location:
         low, high = _utc_bounds(location, start, end, definition)
         assignments = (
-            StaffAssignment.objects.filter(
-                location=location, assignment_type=AssignmentType.STAFF, is_active=True
-            )
+            StaffAssignment.objects.filter(location=location, assignment_type=AssignmentType.STAFF, is_active=True)
             .exclude(starts_at__gte=high)
             .exclude(ends_at__lt=low)
             .select_related("profile")
+            .only(*ASSIGNMENT_FIELDS)
             .order_by("sort_order", "id")
         )
         for row in assignments:
@@ -150,27 +163,29 @@ def _eligible_staff(definition: AppointmentDefinition, location: Location, start
             entry["periods"].append(Period(row.starts_at, row.ends_at))
             entry["is_default"] = entry["is_default"] or row.is_default
     else:
-        links = DefinitionStaff.objects.filter(definition=definition, is_active=True).select_related("staff")
+        links = (
+            DefinitionStaff.objects.filter(definition=definition, is_active=True)
+            .select_related("staff")
+            .only("sort_order", "staff_id", *(f"staff__{name}" for name in PROFILE_FIELDS))
+        )
         for row in links.order_by("sort_order", "id"):
             staff[str(row.staff_id)] = {"profile": row.staff, "periods": None, "definition_sort": row.sort_order}
     return staff
 
 
-def load_availability(
-    definition: AppointmentDefinition, location: Location, start: date, end: date
-) -> Loaded:
+def load_availability(definition: AppointmentDefinition, location: Location, start: date, end: date) -> Loaded:
     """Everything the engine needs for `definition` at `location` on the local dates [start, end].
 
     Queries: definition hours (2), location hours (2), and either holding appointments of the definition at the
     location (1) or eligible staff (1), their hours (2) and their holding appointments (1).
     """
     definition_hours = schedule_from_rows(
-        DefinitionNormalHour.objects.filter(definition=definition),
-        DefinitionSpecialHour.objects.filter(definition=definition),
+        _hours(DefinitionNormalHour).filter(definition=definition),
+        _hours(DefinitionSpecialHour).filter(definition=definition),
     )
     location_hours = schedule_from_rows(
-        LocationNormalHour.objects.filter(location=location),
-        LocationSpecialHour.objects.filter(location=location),
+        _hours(LocationNormalHour).filter(location=location),
+        _hours(LocationSpecialHour).filter(location=location),
     )
     low, high = _utc_bounds(location, start, end, definition)
     loaded = Loaded(
@@ -187,8 +202,8 @@ def load_availability(
 
     eligible = _eligible_staff(definition, location, start, end)
     ids = list(eligible)
-    normal = _grouped(ProfileNormalHour.objects.filter(profile_id__in=ids), "profile_id")
-    special = _grouped(ProfileSpecialHour.objects.filter(profile_id__in=ids), "profile_id")
+    normal = _grouped(_hours(ProfileNormalHour, "profile_id").filter(profile_id__in=ids), "profile_id")
+    special = _grouped(_hours(ProfileSpecialHour, "profile_id").filter(profile_id__in=ids), "profile_id")
     busy: dict[str, list] = defaultdict(list)
     if ids:
         rows = _holding_overlapping(low, high).filter(assigned_staff_id__in=ids)

@@ -1,4 +1,3 @@
-
 from appointments.api import views
 from config.api.routing import resource, route
 
@@ -34,4 +33,3 @@ urlpatterns = [
         "profile-visible-definitions",
     ),
 ]
-

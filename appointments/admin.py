@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from appointments import selectors
+from appointments.enums import NOTIFICATION_EVENTS
+from appointments.models import (
+    Appointment,
+    AppointmentDefinition,
+    DefinitionLocation,
+    DefinitionNormalHour,
+    DefinitionSpecialHour,
+    DefinitionStaff,
+)
+from config.errors import DomainError
+from directory.models import Location, Profile
+
+
+class DefinitionNormalHourInline(admin.TabularInline):
+    model = DefinitionNormalHour
+    extra = 0
+    fields = ("day_of_week", "available_from", "available_until")
+
+
+class DefinitionSpecialHourInline(admin.TabularInline):
+    model = DefinitionSpecialHour
+    extra = 0
+    fields = ("name", "start_at", "end_at", "is_repeating", "available_from", "available_until")
+
+
+class DefinitionLocationInline(admin.TabularInline):
+    model = DefinitionLocation
+    extra = 0
+    autocomplete_fields = ("location",)
+    fields = ("location", "is_active")
+
+
+class DefinitionStaffInline(admin.TabularInline):
+    model = DefinitionStaff
+    extra = 0
+    autocomplete_fields = ("staff",)
+    fields = ("staff", "is_active", "sort_order")
+    verbose_name_plural = "Staff list (used when 'use staff from location' is off)"
+
+
+class PreviewForm(forms.Form):
+    location = forms.ModelChoiceField(queryset=Location.objects.none())
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    staff = forms.ModelChoiceField(queryset=Profile.objects.none(), required=False)
+
+    def __init__(self, *args, definition: AppointmentDefinition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(definition_links__definition=definition)
+        self.fields["staff"].queryset = Profile.objects.filter(
+            location_assignments__location__definition_links__definition=definition
+        ).distinct() | Profile.objects.filter(definition_links__definition=definition)
+
+
+@admin.register(AppointmentDefinition)
+class AppointmentDefinitionAdmin(admin.ModelAdmin):
+    list_display = ("name", "handle", "booking_type", "duration_minutes", "requires_staff", "is_published",
+                    "is_archived", "preview_link")  # fmt: skip
+    list_filter = ("booking_type", "is_published", "is_archived", "requires_staff")
+    search_fields = ("name", "handle")
+    inlines = (DefinitionNormalHourInline, DefinitionSpecialHourInline, DefinitionLocationInline,
+               DefinitionStaffInline)  # fmt: skip
+    fieldsets = (
+        (None, {"fields": ("handle", "name", "is_published", "is_archived")}),
+        ("Descriptions", {"classes": ("collapse",), "fields": (
+            "description", "short_description", "long_description", "icon", "image_url", "terms_conditions",
+            "internal_notes", "visibility_condition", "queue_code", "meta")}),
+        ("Booking rules", {"fields": (
+            "booking_type", "duration_minutes", ("buffer_before_minutes", "buffer_after_minutes"),
+            "slot_interval_minutes", "min_lead_minutes", "max_advance_days", "allow_customer_booking",
+            "allow_walk_in", "allow_queue", "allow_waitlist")}),
+        ("Capacity and staff", {"fields": (
+            "max_concurrent_bookings", "requires_staff", "customer_must_select_staff", "use_staff_from_location")}),
+        ("Notifications", {"classes": ("collapse",), "fields": tuple(
+            (f"{event}_target_id", f"notify_{event}_offset_days", f"notify_{event}_offset_hours")
+            for event in NOTIFICATION_EVENTS)}),
+    )  # fmt: skip
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.availability_preview)
+        return [
+            path("<int:pk>/availability/", preview, name="appointments_appointmentdefinition_availability"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Availability")
+    def preview_link(self, obj: AppointmentDefinition) -> str:
+        url = reverse("admin:appointments_appointmentdefinition_availability", args=[obj.pk])
+        return format_html('<a href="{}">Preview slots</a>', url)
+
+    def availability_preview(self, request, pk: int):
+        """Pick a location, a date and optionally a staff member; see the slots with their remaining capacity."""
+        definition = get_object_or_404(AppointmentDefinition, pk=pk)
+        form = PreviewForm(request.GET or None, definition=definition, initial={"date": timezone.now().date()})
+        slots, error, location = None, None, None
+        if form.is_bound and form.is_valid():
+            location = form.cleaned_data["location"]
+            staff = form.cleaned_data["staff"]
+            try:
+                _, slots = selectors.day_slots(
+                    definition, location.pk, form.cleaned_data["date"], staff_id=staff.pk if staff else None,
+                    now=timezone.now(),
+                )  # fmt: skip
+            except DomainError as exc:
+                error = exc.message
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": definition,
+            "title": f"Availability of {definition}",
+            "form": form,
+            "slots": slots,
+            "error": error,
+            "location": location,
+        }
+        return TemplateResponse(request, "admin/appointments/availability_preview.html", context)
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    list_display = ("id", "definition", "location", "profile", "assigned_staff", "status", "scheduled_start_at")
+    list_filter = ("status", "definition", "location")
+    raw_id_fields = ("profile", "assigned_staff")
