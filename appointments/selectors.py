@@ -331,3 +331,17 @@ def truthy(value) -> bool:
 
 def definitions_for_customers() -> QuerySet[AppointmentDefinition]:
     return AppointmentDefinition.objects.filter(is_published=True, is_archived=False)
+
+
+def appointments_with_relations() -> QuerySet[Appointment]:
+    return Appointment.objects.select_related("definition", "profile", "location", "assigned_staff").order_by(
+        "scheduled_start_at", "id"
+    )
+
+
+def location_timezone(location_id):
+    """The time zone to read naive request datetimes in when the body has no `timezone` (422 when no location)."""
+    location = Location.objects.filter(pk=location_id).only("timezone").first()
+    if location is None:
+        raise ValidationFailed.on("location_id", "The location does not exist.")
+    return location.timezone

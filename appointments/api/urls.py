@@ -33,3 +33,15 @@ urlpatterns = [
         "profile-visible-definitions",
     ),
 ]
+
+A = views.AppointmentViewSet
+for prefix, name in (
+    ("appointments", "appointment"),
+    ("profiles/<profile:profile_id>/appointments", "profile-appointment"),
+):
+    urlpatterns += [
+        *resource(prefix, A, name),
+        *route(f"{prefix}/<int:pk>/events", A.as_view({"get": "events"}), f"{name}-events"),
+        *route(f"{prefix}/<int:pk>/link", A.as_view({"post": "link"}), f"{name}-link"),
+        *route(f"{prefix}/<int:pk>/unlink", A.as_view({"post": "unlink"}), f"{name}-unlink"),
+    ]

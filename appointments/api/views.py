@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from appointments import selectors
@@ -14,6 +16,7 @@ from appointments.models import (
     DefinitionSpecialHour,
     DefinitionStaff,
 )
+from appointments.services.booking import BookingRequest, appointment_book
 from appointments.services.definitions import (
     definition_create,
     definition_delete,
@@ -22,6 +25,15 @@ from appointments.services.definitions import (
     definition_staff_remove,
     definition_update,
 )
+from appointments.services.idempotency import (
+    idempotency_claim,
+    idempotency_release,
+    idempotency_store,
+    request_fingerprint,
+)
+from appointments.services.lifecycle import EDITABLE, appointment_delete, appointment_update
+from appointments.services.links import appointment_link, appointment_unlink
+from config.api.fields import localize
 from config.api.views import RecordViewSet, ResourceViewSet
 from config.records import record_delete, record_update
 from directory.api.views import ProfileScopeMixin
@@ -278,3 +290,134 @@ class VisibleDefinitionsViewSet(ProfileScopeMixin, ResourceViewSet):
         visible = selectors.definitions_visible_to(self.get_profile())
         queryset = definition_queryset().filter(pk__in=[d.pk for d in visible])
         return Response({"data": self.get_serializer(queryset, many=True).data})
+
+
+# Appointments ----------------------------------------------------------------------------------------------
+
+
+def _aware(value, tz, field: str):
+    return None if value is None else localize(value, tz, field)
+
+
+class AppointmentViewSet(ResourceViewSet):
+    """/appointments and /profiles/{uuid}/appointments (the latter scoped to that profile)."""
+
+    scope_area = "appointments"
+    customer_actions = ("list", "retrieve", "create", "update", "events")
+    serializer_class = s.AppointmentSerializer
+    filter_fields = {
+        "id": "number", "appointment_definition_id": "number", "profile_id": "uuid", "location_id": "number",
+        "assigned_staff_id": "uuid", "status": "text", "scheduled_start_at": "datetime",
+        "scheduled_end_at": "datetime", "confirmed_at": "datetime", "cancelled_at": "datetime",
+        "completed_at": "datetime", "approved_by": "text", "cancelled_by": "text", "rejected_by": "text",
+        "questionnaire_version_id": "number", **STAMP_FILTERS,
+    }  # fmt: skip
+    filter_paths = {"appointment_definition_id": "definition_id"}
+    search_fields = ("notes", "profile__first_name", "profile__last_name", "profile__email")
+    sort_fields = {name: name for name in ("id", "status", "scheduled_start_at", "scheduled_end_at", "created_at",
+                                            "updated_at")}  # fmt: skip
+
+    def scoped_profile_id(self):
+        """The profile the URL or the token restricts this request to, or None."""
+        raw = self.kwargs.get("profile_id")
+        if raw is not None:
+            profile_id = ProfileScopeMixin.resolve_profile_id(self, raw)
+            if self.principal.is_customer and str(profile_id) != str(self.principal.profile_id):
+                raise NotFound("Not found.")
+            return profile_id
+        return self.principal.profile_id if self.principal.is_customer else None
+
+    def get_queryset(self):
+        queryset = selectors.appointments_with_relations()
+        profile_id = self.scoped_profile_id()
+        return queryset if profile_id is None else queryset.filter(profile_id=profile_id)
+
+    def create(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return self._create()
+        fingerprint = request_fingerprint("POST", request.path, request.data)
+        record, claimed = idempotency_claim(actor=self.principal.actor, key=key, fingerprint=fingerprint)
+        if not claimed:
+            return Response(record.body, status=record.status_code)
+        try:
+            response = self._create()
+        except Exception:
+            idempotency_release(record)
+            raise
+        idempotency_store(record, status_code=response.status_code, body=response.data)
+        return response
+
+    def _create(self):
+        data = self.validated_input_of(s.AppointmentCreateInput)
+        profile_id = self.scoped_profile_id() if "profile_id" in self.kwargs else data["profile_id"]
+        tz = data.get("timezone") or selectors.location_timezone(data["location_id"])
+        booking = BookingRequest(
+            definition_id=data["appointment_definition_id"],
+            profile_id=str(profile_id),
+            location_id=data["location_id"],
+            start=localize(data["scheduled_start_at"], tz, "scheduled_start_at"),
+            end=_aware(data.get("scheduled_end_at"), tz, "scheduled_end_at"),
+            timezone=data.get("timezone"),
+            assigned_staff_id=data.get("assigned_staff_id"),
+            notes=data.get("notes") or "",
+            meta=data.get("meta"),
+            transaction=data.get("transaction"),
+            order=data.get("order"),
+            answers=data.get("answers") or [],
+            override_availability=data["override_availability"],
+        )
+        appointment = appointment_book(
+            booking, actor=self.principal.actor,
+            customer_id=self.principal.profile_id if self.principal.is_customer else None,
+        )  # fmt: skip
+        return self.output(self.refetch(appointment), status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        appointment = self.get_object()
+        data = self.validated_input_of(s.AppointmentUpdateInput)
+        reschedule = None
+        if "scheduled_start_at" in data:
+            tz = data.get("timezone") or appointment.timezone
+            reschedule = {
+                "start": localize(data["scheduled_start_at"], tz, "scheduled_start_at"),
+                "end": _aware(data.get("scheduled_end_at"), tz, "scheduled_end_at"),
+                "timezone_": data.get("timezone"),
+                "assigned_staff_id": str(data["assigned_staff_id"]) if data.get("assigned_staff_id") else None,
+                "override": data["override_availability"],
+            }
+        appointment = appointment_update(
+            appointment_id=appointment.pk,
+            actor=self.principal.actor,
+            customer=self.principal.is_customer,
+            status=data.get("status"),
+            reason=data.get("reason") or "",
+            reschedule=reschedule,
+            fields={name: data[name] for name in EDITABLE if name in data},
+        )
+        return self.output(self.refetch(appointment))
+
+    def perform_destroy(self, instance):
+        if self.principal.is_customer:
+            raise PermissionDenied("Customers cancel appointments (PUT status cancelled) rather than delete them.")
+        appointment_delete(appointment_id=instance.pk)
+
+    def events(self, request, *args, **kwargs):
+        appointment = self.get_object()
+        events = appointment.events.order_by("at", "id")
+        return Response({"data": s.AppointmentEventSerializer(events, many=True).data})
+
+    def link(self, request, *args, **kwargs):
+        appointment = self.get_object()
+        data = self.validated_input_of(s.LinkInput)
+        appointment_link(appointment_id=appointment.pk, type=data["type"], target_id=data["id"])
+        refreshed = self.get_queryset().prefetch_related("links__profile").get(pk=appointment.pk)
+        return Response({"data": s.AppointmentWithLinksSerializer(refreshed).data})
+
+    def unlink(self, request, *args, **kwargs):
+        appointment = self.get_object()
+        data = self.validated_input_of(s.LinkInput)
+        appointment_unlink(appointment_id=appointment.pk, type=data["type"], target_id=data["id"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    validated_input_of = DefinitionViewSet.validated_input_of

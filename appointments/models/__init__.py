@@ -6,9 +6,13 @@ from appointments.models.definition import (
     DefinitionSpecialHour,
     DefinitionStaff,
 )
+from appointments.models.event import AppointmentEvent, AppointmentLink, IdempotencyRecord
 
 __all__ = [
     "Appointment",
+    "AppointmentEvent",
+    "AppointmentLink",
+    "IdempotencyRecord",
     "AppointmentDefinition",
     "DefinitionLocation",
     "DefinitionNormalHour",

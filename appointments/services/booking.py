@@ -1,0 +1,99 @@
+"""Creating appointments (DOMAIN.md "Booking")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from appointments import hooks
+from appointments.enums import AppointmentStatus, BookingType
+from appointments.models import Appointment, AppointmentEvent
+from appointments.services.reservation import SlotUnavailable, bookable_definition, is_overlap_violation, reserve
+from config.errors import Forbidden, ValidationFailed
+from directory.models import Profile
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """A validated create body; `start`/`end` are aware datetimes (the API layer has applied `timezone`)."""
+
+    definition_id: int
+    profile_id: str
+    location_id: int
+    start: datetime
+    timezone: ZoneInfo | None = None
+    end: datetime | None = None
+    assigned_staff_id: str | None = None
+    notes: str = ""
+    meta: dict | None = None
+    transaction: dict | None = None
+    order: dict | None = None
+    answers: list = field(default_factory=list)
+    override_availability: bool = False
+
+
+def appointment_book(
+    request: BookingRequest, *, actor: str, customer_id=None, now: datetime | None = None
+) -> Appointment:
+    """Book an appointment: every check of DOMAIN.md "Booking", then the insert, under the booking locks.
+
+    `customer_id` is the profile of a customer token making the booking (they book only for themselves, only
+    published customer-bookable definitions, and cannot override availability). A lost race is a 409
+    `slot_unavailable`, never an overbooking.
+    """
+    now = now or timezone.now()
+    customer = customer_id is not None
+    if customer and str(request.profile_id) != str(customer_id):
+        raise Forbidden("A customer token can only book for its own profile.")
+    if customer and request.override_availability:
+        raise Forbidden("Only staff and integrations can override availability.")
+    definition = bookable_definition(request.definition_id, customer=customer)
+    profile = Profile.objects.filter(pk=request.profile_id).first()
+    if profile is None:
+        raise ValidationFailed.on("profile_id", "The profile does not exist.")
+    if request.answers:
+        raise ValidationFailed.on("answers", "This appointment definition has no booking questionnaire.")
+    try:
+        with transaction.atomic():
+            location, held = reserve(
+                definition,
+                request.location_id,
+                request.start,
+                request.end,
+                staff_id=str(request.assigned_staff_id) if request.assigned_staff_id else None,
+                override=request.override_availability,
+                now=now,
+            )
+            instant = definition.booking_type == BookingType.INSTANT
+            status = AppointmentStatus.CONFIRMED if instant else AppointmentStatus.REQUESTED
+            appointment = Appointment.objects.create(
+                definition=definition,
+                profile=profile,
+                location=location,
+                assigned_staff_id=held.staff_id,
+                status=status,
+                scheduled_start_at=held.start,
+                scheduled_end_at=held.end,
+                timezone=request.timezone or location.timezone,
+                occupancy_start=held.occupancy_start,
+                occupancy_end=held.occupancy_end,
+                confirmed_at=now if instant else None,
+                notes=request.notes or "",
+                meta=request.meta,
+                transaction=request.transaction,
+                order=request.order,
+            )
+            AppointmentEvent.objects.create(
+                appointment=appointment, kind=AppointmentEvent.Kind.CREATED, actor=actor, to_status=status, at=now
+            )
+            transaction.on_commit(partial(hooks.after_created, appointment.pk))
+    except IntegrityError as exc:
+        if is_overlap_violation(exc):
+            raise SlotUnavailable() from exc
+        raise
+    return appointment

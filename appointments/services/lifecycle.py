@@ -1,0 +1,172 @@
+"""Moving appointments along the lifecycle (DOMAIN.md "Appointment lifecycle") and in time (rescheduling)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from appointments import hooks
+from appointments.enums import AppointmentStatus as S
+from appointments.models import Appointment, AppointmentEvent
+from appointments.services.reservation import SlotUnavailable, is_overlap_violation, reserve
+from config.errors import Forbidden, NotFound, ValidationFailed
+
+ALLOWED: dict[str, frozenset[str]] = {
+    S.REQUESTED: frozenset({S.CONFIRMED, S.REJECTED, S.CANCELLED}),
+    S.CONFIRMED: frozenset({S.ARRIVED, S.COMPLETED, S.NO_SHOW, S.CANCELLED}),
+    S.ARRIVED: frozenset({S.COMPLETED}),
+}
+# What a customer may do to their own appointment; every other move is for staff.
+CUSTOMER_MOVES = frozenset({S.CANCELLED})
+RESCHEDULABLE = frozenset({S.REQUESTED, S.CONFIRMED})
+
+
+class TransitionNotAllowed(ValidationFailed):
+    code = "transition_not_allowed"
+
+    def __init__(self, current: str, to: str):
+        allowed = sorted(ALLOWED.get(current, ()))
+        hint = f"allowed: {', '.join(allowed)}" if allowed else f"{current} is final"
+        super().__init__(errors={"status": [f"Cannot move from {current} to {to} ({hint})."]})
+
+
+def _stamp(appointment: Appointment, before: str, to: str, actor: str, now: datetime) -> list[str]:
+    """Set the timestamp (and actor) that goes with the move; returns the fields written."""
+    if to == S.CONFIRMED:
+        appointment.confirmed_at = now
+        if before == S.REQUESTED:
+            appointment.approved_at, appointment.approved_by = now, actor
+            return ["confirmed_at", "approved_at", "approved_by"]
+        return ["confirmed_at"]
+    if to == S.REJECTED:
+        appointment.rejected_at, appointment.rejected_by = now, actor
+        return ["rejected_at", "rejected_by"]
+    if to == S.CANCELLED:
+        appointment.cancelled_at, appointment.cancelled_by = now, actor
+        return ["cancelled_at", "cancelled_by"]
+    name = {S.ARRIVED: "arrived_at", S.COMPLETED: "completed_at", S.NO_SHOW: "no_show_at"}[to]
+    setattr(appointment, name, now)
+    return [name]
+
+
+def _locked(appointment_id: int) -> Appointment:
+    appointment = Appointment.objects.select_for_update().filter(pk=appointment_id).first()
+    if appointment is None:
+        raise NotFound("Appointment not found.")
+    return appointment
+
+
+@transaction.atomic
+def appointment_transition(
+    *, appointment_id: int, to: str, actor: str, reason: str = "", customer: bool = False,
+    now: datetime | None = None,
+) -> Appointment:  # fmt: skip
+    """Move an appointment along the lifecycle, stamping its timestamp and recording who did it and why."""
+    now = now or timezone.now()
+    appointment = _locked(appointment_id)
+    before = appointment.status
+    if before == to:
+        return appointment
+    if to not in ALLOWED.get(before, ()):
+        raise TransitionNotAllowed(before, to)
+    if customer and to not in CUSTOMER_MOVES:
+        raise Forbidden(f"Only staff can move an appointment to {to}.")
+    appointment.status = to
+    changed = _stamp(appointment, before, to, actor, now)
+    appointment.save(update_fields=["status", "updated_at", *changed])
+    AppointmentEvent.objects.create(
+        appointment=appointment, kind=AppointmentEvent.Kind.STATUS, actor=actor, from_status=before, to_status=to,
+        reason=reason or "", at=now,
+    )  # fmt: skip
+    transaction.on_commit(partial(hooks.after_transition, appointment.pk, before, to))
+    return appointment
+
+
+def appointment_reschedule(
+    *, appointment_id: int, start: datetime, end: datetime | None = None, timezone_=None,
+    assigned_staff_id: str | None = None, override: bool = False, actor: str, reason: str = "",
+    now: datetime | None = None,
+) -> Appointment:  # fmt: skip
+    """Move an appointment to a new time, validated like a new booking without counting its own occupancy."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            appointment = _locked(appointment_id)
+            if appointment.status not in RESCHEDULABLE:
+                raise ValidationFailed.on(
+                    "scheduled_start_at", f"A {appointment.status} appointment cannot be rescheduled."
+                )
+            staff = assigned_staff_id or (str(appointment.assigned_staff_id) if appointment.assigned_staff_id else None)
+            same_time = start == appointment.scheduled_start_at and (end is None or end == appointment.scheduled_end_at)
+            if same_time and staff == (str(appointment.assigned_staff_id) if appointment.assigned_staff_id else None):
+                if timezone_ is not None and timezone_ != appointment.timezone:
+                    appointment.timezone = timezone_
+                    appointment.save(update_fields=["timezone", "updated_at"])
+                return appointment
+            _, held = reserve(
+                appointment.definition, appointment.location_id, start, end, staff_id=staff, override=override,
+                now=now, current=appointment,
+            )  # fmt: skip
+            old_start = appointment.scheduled_start_at
+            appointment.scheduled_start_at, appointment.scheduled_end_at = held.start, held.end
+            appointment.occupancy_start, appointment.occupancy_end = held.occupancy_start, held.occupancy_end
+            appointment.assigned_staff_id = held.staff_id
+            if timezone_ is not None:
+                appointment.timezone = timezone_
+            appointment.save(
+                update_fields=["scheduled_start_at", "scheduled_end_at", "occupancy_start", "occupancy_end",
+                               "assigned_staff", "timezone", "updated_at"]
+            )  # fmt: skip
+            AppointmentEvent.objects.create(
+                appointment=appointment, kind=AppointmentEvent.Kind.RESCHEDULED, actor=actor,
+                from_status=appointment.status, to_status=appointment.status, reason=reason or "", at=now,
+                data={"from": _iso(old_start), "to": _iso(held.start), "assigned_staff_id": held.staff_id},
+            )  # fmt: skip
+            transaction.on_commit(partial(hooks.after_rescheduled, appointment.pk, _iso(old_start), _iso(held.start)))
+    except IntegrityError as exc:
+        if is_overlap_violation(exc):
+            raise SlotUnavailable() from exc
+        raise
+    return appointment
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
+
+
+EDITABLE = ("notes", "meta", "transaction", "order")
+
+
+@transaction.atomic
+def appointment_update(
+    *, appointment_id: int, actor: str, customer: bool = False, status: str | None = None, reason: str = "",
+    reschedule: dict | None = None, fields: dict | None = None, now: datetime | None = None,
+) -> Appointment:  # fmt: skip
+    """One PUT: reschedule, field edits and a status move, all or nothing, in that order."""
+    now = now or timezone.now()
+    fields = fields or {}
+    if customer and set(fields) - {"notes"}:
+        raise Forbidden("Customers can only change the notes of an appointment.")
+    if customer and reschedule and reschedule.get("override"):
+        raise Forbidden("Only staff and integrations can override availability.")
+    if reschedule:
+        appointment_reschedule(appointment_id=appointment_id, actor=actor, reason=reason, now=now, **reschedule)
+    appointment = _locked(appointment_id)
+    if fields:
+        for name, value in fields.items():
+            setattr(appointment, name, "" if name == "notes" and value is None else value)
+        appointment.save(update_fields=[*fields, "updated_at"])
+    if status is not None:
+        appointment = appointment_transition(
+            appointment_id=appointment_id, to=status, actor=actor, reason=reason, customer=customer, now=now
+        )
+    return appointment
+
+
+@transaction.atomic
+def appointment_delete(*, appointment_id: int) -> None:
+    """Remove the record (cancelling is the normal path; this is for mistakes)."""
+    _locked(appointment_id).delete()

@@ -1,0 +1,184 @@
+"""The check-and-hold step shared by booking and rescheduling, under the locks that make it race-free.
+
+Lock order, always the same so that competing requests cannot deadlock: the (definition, location) link row,
+then the staff member's profile row. Bookings of one definition at one location therefore run one at a time
+(pooled capacity), and so do bookings of one staff member across every definition (staff conflicts); the
+staff check is repeated after the staff lock because other definitions do not take our link lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, OperationalError
+
+from appointments.availability import NotEligible, Slot, has_slot, occupancy
+from appointments.enums import HOLDING_STATUSES, BookingType
+from appointments.models import Appointment, AppointmentDefinition, DefinitionLocation
+from appointments.selectors import Loaded, linked_location, load_availability, rules_of
+from config.errors import Conflict, ValidationFailed
+from directory.models import Location, Profile
+
+RETRY_AFTER_SECONDS = 1
+
+
+class SlotUnavailable(Conflict):
+    """Lost a race for the last place (or a lock wait timed out): the client may retry."""
+
+    code = "slot_unavailable"
+    default_message = "That time was just taken; pick another slot or try again."
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message, retry_after=RETRY_AFTER_SECONDS)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """What a booking or reschedule may write: the times, the occupancy and the staff member."""
+
+    start: datetime
+    end: datetime
+    occupancy_start: datetime
+    occupancy_end: datetime
+    staff_id: str | None
+
+
+def bookable_definition(definition_id, *, customer: bool) -> AppointmentDefinition:
+    """The definition, if it can be booked at all (by this kind of caller): 422 on appointment_definition_id."""
+    definition = AppointmentDefinition.objects.filter(pk=definition_id).first()
+    field = "appointment_definition_id"
+    if definition is None:
+        raise ValidationFailed.on(field, "The appointment definition does not exist.")
+    if definition.is_archived:
+        raise ValidationFailed.on(field, "This appointment definition is archived.")
+    if definition.booking_type == BookingType.WALK_IN_ONLY:
+        raise ValidationFailed.on(field, "This service is walk-in only: join the queue instead of booking.")
+    if customer and not (definition.is_published and definition.allow_customer_booking):
+        raise ValidationFailed.on(field, "This appointment definition cannot be booked by customers.")
+    return definition
+
+
+def checked_end(definition: AppointmentDefinition, start: datetime, end: datetime | None) -> datetime:
+    expected = start + timedelta(minutes=definition.duration_minutes)
+    if end is None:
+        return expected
+    if end != expected:
+        raise ValidationFailed.on(
+            "scheduled_end_at", f"The appointment must last exactly {definition.duration_minutes} minutes."
+        )
+    return end
+
+
+def reserve(
+    definition: AppointmentDefinition,
+    location_id,
+    start: datetime,
+    end: datetime | None,
+    *,
+    staff_id: str | None,
+    override: bool,
+    now: datetime,
+    current: Appointment | None = None,
+) -> tuple[Location, Reservation]:
+    """Take the locks, check the slot, choose the staff member. Call inside a transaction.
+
+    `current` is the appointment being rescheduled: its own occupancy does not block it.
+    """
+    end = checked_end(definition, start, end)
+    location = linked_location(definition, location_id)
+    if staff_id is not None and not definition.requires_staff:
+        raise ValidationFailed.on("assigned_staff_id", "This appointment definition is not booked with a staff member.")
+    if definition.requires_staff and staff_id is None and definition.customer_must_select_staff:
+        raise ValidationFailed.on("assigned_staff_id", "Pick a staff member for this appointment.")
+    try:
+        DefinitionLocation.objects.select_for_update().get(definition=definition, location=location, is_active=True)
+        local_day = start.astimezone(location.timezone).date()
+        loaded = load_availability(definition, location, local_day, local_day)
+        ignore = (current.occupancy_start, current.occupancy_end) if current and current.is_holding else None
+        occupied = occupancy(start, end, rules_of(definition))
+        if override:
+            candidates = _override_candidates(loaded, occupied, staff_id, ignore)
+        else:
+            candidates = _slot_candidates(loaded, start, staff_id, ignore, now)
+        chosen = (
+            _lock_free_staff(loaded, candidates, occupied, local_day, current) if definition.requires_staff else None
+        )
+    except OperationalError as exc:  # lock_timeout on PostgreSQL
+        raise SlotUnavailable("The slot is busy being booked; try again.") from exc
+    return location, Reservation(start, end, occupied[0], occupied[1], chosen)
+
+
+def _slot_candidates(loaded: Loaded, start: datetime, staff_id, ignore, now) -> list[str]:
+    """Staff ids free for the slot at `start` (empty list for pooled definitions); 422 when there is no slot."""
+    try:
+        slot: Slot | None = has_slot(loaded.context, start, now=now, staff_id=staff_id, ignore=ignore)
+    except NotEligible as exc:
+        raise ValidationFailed.on(
+            "assigned_staff_id", "This staff member cannot take this appointment here then."
+        ) from exc
+    if slot is None:
+        if staff_id is not None and has_slot(loaded.context, start, now=now, ignore=ignore) is not None:
+            raise ValidationFailed.on("assigned_staff_id", "This staff member is not free at that time.")
+        raise ValidationFailed.on("scheduled_start_at", "That time is not an available slot.")
+    if not loaded.definition.requires_staff:
+        return []
+    return [staff_id] if staff_id is not None else list(slot.free_staff)
+
+
+def _overlaps(intervals, occupied, ignore) -> int:
+    skipped = False
+    count = 0
+    for interval in intervals:
+        if not skipped and ignore is not None and tuple(interval) == ignore:
+            skipped = True
+            continue
+        if interval[0] < occupied[1] and interval[1] > occupied[0]:
+            count += 1
+    return count
+
+
+def _override_candidates(loaded: Loaded, occupied, staff_id, ignore) -> list[str]:
+    """Outside hours, grid, lead and advance, but never over capacity or on a busy staff member."""
+    definition = loaded.definition
+    if not definition.requires_staff:
+        if _overlaps(loaded.context.occupancies, occupied, ignore) >= definition.capacity:
+            raise ValidationFailed.on("scheduled_start_at", "No capacity left at that time.")
+        return []
+    if staff_id is not None and staff_id not in loaded.staff:
+        raise ValidationFailed.on("assigned_staff_id", "This staff member cannot take this appointment here.")
+    members = [m for m in loaded.context.staff if staff_id is None or m.id == staff_id]
+    free = [m.id for m in members if _overlaps(m.busy, occupied, ignore) == 0]
+    if not free:
+        field = "assigned_staff_id" if staff_id is not None else "scheduled_start_at"
+        raise ValidationFailed.on(field, "No staff member is free at that time.")
+    return free
+
+
+def _lock_free_staff(loaded: Loaded, candidates: list[str], occupied, local_day, current) -> str:
+    """Fewest holding appointments that local day, then sort order, then id; confirmed free under its lock."""
+    order = {member.id: index for index, member in enumerate(loaded.context.staff)}
+    tz = loaded.context.tz
+    busy = {member.id: member.busy for member in loaded.context.staff}
+
+    def load(staff: str) -> int:
+        return sum(1 for begin, _ in busy.get(staff, ()) if begin.astimezone(tz).date() == local_day)
+
+    for staff in sorted(candidates, key=lambda s: (load(s), order.get(s, len(order)), s)):
+        Profile.objects.select_for_update().filter(pk=staff).first()
+        clash = Appointment.objects.filter(
+            assigned_staff_id=staff,
+            status__in=HOLDING_STATUSES,
+            occupancy_start__lt=occupied[1],
+            occupancy_end__gt=occupied[0],
+        )
+        if current is not None:
+            clash = clash.exclude(pk=current.pk)
+        if not clash.exists():
+            return staff
+    raise SlotUnavailable()
+
+
+def is_overlap_violation(exc: IntegrityError) -> bool:
+    """The PostgreSQL exclusion constraint fired: somebody else holds that staff member then."""
+    return "appointment_staff_no_overlap" in str(exc)

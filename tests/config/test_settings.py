@@ -1,0 +1,236 @@
+"""config.settings reads every knob from the environment and fails closed.
+
+Each case imports the settings module in a fresh interpreter, so the environment is exactly what the test gives.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+# Variables the settings module reads; none leaks in from the environment the tests run in.
+KNOBS = (
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "DB_CONN_MAX_AGE",
+    "DB_LOCK_TIMEOUT_MS",
+    "CELERY_BROKER_URL",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "VAR_DIR",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "CACHE_URL",
+    "API_RATE_LIMIT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "DJANGO_SETTINGS_MODULE",
+)
+
+DUMP = """
+import json
+import config.settings as s
+names = {names!r}
+print(json.dumps({{name: getattr(s, name, "<unset>") for name in names}}, default=str))
+"""
+
+
+def import_settings(env: dict[str, str], *names: str) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if key not in KNOBS}
+    clean.update(env)
+    code = DUMP.format(names=list(names)) if names else "import config.settings"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def settings_values(env: dict[str, str], *names: str) -> dict:
+    result = import_settings(env, *names)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def var_dir(tmp_path) -> Path:
+    return tmp_path / "var"
+
+
+# --- fail closed ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DEBUG": "0"},
+        {"DEBUG": "0", "SECRET_KEY": ""},
+        {"DEBUG": "false"},
+        {},  # DEBUG defaults to off
+    ],
+    ids=["debug-0", "empty-key", "debug-false", "debug-unset"],
+)
+def test_without_debug_a_missing_secret_key_refuses_to_start(env, var_dir):
+    result = import_settings({**env, "VAR_DIR": str(var_dir)})
+
+    assert result.returncode != 0
+    assert "django.core.exceptions.ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_without_debug_and_with_a_secret_key_it_imports_locked_down(var_dir):
+    values = settings_values(
+        {"DEBUG": "0", "SECRET_KEY": "s3cret-from-the-environment", "VAR_DIR": str(var_dir)},
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+    )
+
+    assert values == {
+        "DEBUG": False,
+        "SECRET_KEY": "s3cret-from-the-environment",
+        "ALLOWED_HOSTS": [],
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+    }
+
+
+def test_allowed_hosts_come_from_the_environment(var_dir):
+    values = settings_values(
+        {"DEBUG": "0", "SECRET_KEY": "k", "ALLOWED_HOSTS": "a.example.com, b.example.com", "VAR_DIR": str(var_dir)},
+        "ALLOWED_HOSTS",
+    )
+
+    assert values == {"ALLOWED_HOSTS": ["a.example.com", "b.example.com"]}
+
+
+def test_debug_without_a_secret_key_uses_the_development_key(var_dir):
+    values = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir)}, "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
+
+    assert values["DEBUG"] is True
+    assert values["SECRET_KEY"].startswith("dev-only-insecure")
+    assert values["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "testserver"]
+
+
+# --- database -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
+def test_database_url_selects_postgres(scheme, var_dir):
+    values = settings_values(
+        {
+            "DEBUG": "1",
+            "VAR_DIR": str(var_dir),
+            "DATABASE_URL": f"{scheme}://app:pw@db.example.com:5433/appointments",
+        },
+        "DATABASES",
+    )
+
+    db = values["DATABASES"]["default"]
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "appointments",
+        "app",
+        "pw",
+        "db.example.com",
+        5433,
+    )
+    assert db["CONN_MAX_AGE"] == 0
+    assert db["OPTIONS"] == {"options": "-c lock_timeout=5000"}
+
+
+def test_postgres_lock_timeout_and_connection_age_are_configurable(var_dir):
+    values = settings_values(
+        {
+            "DEBUG": "1",
+            "VAR_DIR": str(var_dir),
+            "DATABASE_URL": "postgres://app:pw@db/appointments",
+            "DB_LOCK_TIMEOUT_MS": "1500",
+            "DB_CONN_MAX_AGE": "60",
+        },
+        "DATABASES",
+    )
+
+    db = values["DATABASES"]["default"]
+    assert db["OPTIONS"] == {"options": "-c lock_timeout=1500"}
+    assert db["CONN_MAX_AGE"] == 60
+
+
+def test_default_database_is_sqlite_under_var(var_dir):
+    values = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir)}, "DATABASES")
+
+    db = values["DATABASES"]["default"]
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["NAME"] == str(var_dir / "db.sqlite3")
+    assert db["OPTIONS"]["timeout"] == 20
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+
+
+# --- celery broker --------------------------------------------------------------------------------------------------
+
+
+def test_default_broker_is_the_filesystem_under_var():
+    values = settings_values({"DEBUG": "1"}, "CELERY_BROKER_URL", "CELERY_BROKER_TRANSPORT_OPTIONS")
+
+    queue = BASE_DIR / "var" / "celery" / "queue"
+    assert values["CELERY_BROKER_URL"] == "filesystem://"
+    assert values["CELERY_BROKER_TRANSPORT_OPTIONS"] == {
+        "data_folder_in": str(queue),
+        "data_folder_out": str(queue),
+        "processed_folder": str(BASE_DIR / "var" / "celery" / "processed"),
+        "store_processed": False,
+    }
+
+
+def test_filesystem_broker_folders_follow_var_dir_and_are_created(var_dir):
+    values = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir)}, "CELERY_BROKER_TRANSPORT_OPTIONS")
+
+    options = values["CELERY_BROKER_TRANSPORT_OPTIONS"]
+    assert options["data_folder_in"] == str(var_dir / "celery" / "queue")
+    assert options["processed_folder"] == str(var_dir / "celery" / "processed")
+    assert (var_dir / "celery" / "queue").is_dir()
+    assert (var_dir / "celery" / "processed").is_dir()
+
+
+def test_a_real_broker_url_is_used_as_given(var_dir):
+    values = settings_values(
+        {"DEBUG": "1", "VAR_DIR": str(var_dir), "CELERY_BROKER_URL": "redis://localhost:6379/0"},
+        "CELERY_BROKER_URL",
+        "CELERY_BROKER_TRANSPORT_OPTIONS",
+    )
+
+    assert values == {"CELERY_BROKER_URL": "redis://localhost:6379/0", "CELERY_BROKER_TRANSPORT_OPTIONS": "<unset>"}
+    assert not (var_dir / "celery").exists()
+
+
+# --- other knobs ----------------------------------------------------------------------------------------------------
+
+
+def test_api_rate_limit_comes_from_the_environment(var_dir):
+    values = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir), "API_RATE_LIMIT": "10/min"}, "REST_FRAMEWORK")
+
+    assert values["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"] == {"token": "10/min"}
+
+
+def test_default_api_rate_limit(var_dir):
+    values = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir)}, "REST_FRAMEWORK")
+
+    assert values["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"] == {"token": "6000/min"}
+
+
+def test_cache_url_selects_redis(var_dir):
+    values = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir), "CACHE_URL": "redis://localhost:6379/1"}, "CACHES")
+
+    assert values["CACHES"] == {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://localhost:6379/1",
+        }
+    }
