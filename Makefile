@@ -20,6 +20,7 @@ venv: $(VENV)/.installed
 run: venv
 	$(PY) manage.py migrate --noinput
 	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py seed_demo
+	$(PY) manage.py setup_periodic_tasks
 	HOST=$(HOST) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m honcho start -f Procfile -p $(PORT)
 
 test: venv

@@ -33,8 +33,8 @@ from appointments.services.idempotency import (
 )
 from appointments.services.lifecycle import EDITABLE, appointment_delete, appointment_update
 from appointments.services.links import appointment_link, appointment_unlink
-from config.api.fields import localize
 from config.api.views import RecordViewSet, ResourceViewSet
+from config.localtime import localize
 from config.records import record_delete, record_update
 from directory.api.views import ProfileScopeMixin
 
@@ -98,6 +98,9 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
     sort_fields = {name: name for name in ("id", "handle", "name", "duration_minutes", "created_at", "updated_at")}
 
     def get_queryset(self):
+        # Availability and questions never serialize the nested lists: skip their four prefetch queries.
+        if self.action in (*AVAILABILITY_ACTIONS, "questions"):
+            return self.definitions().order_by("id")
         return definition_queryset().filter(pk__in=self.definitions().values("pk"))
 
     def filter_queryset(self, queryset):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date
 
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
-
-from config.errors import ValidationFailed
 
 
 class LocalDateTimeField(serializers.Field):
@@ -33,16 +30,6 @@ class LocalDateTimeField(serializers.Field):
 
     def to_representation(self, value):
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def localize(value: datetime, tz: ZoneInfo, field: str) -> datetime:
-    """Make a request datetime aware in `tz`: a wall time inside a DST gap is a 422; a repeated one means the first."""
-    if value.tzinfo is not None:
-        return value.astimezone(UTC)
-    aware = value.replace(tzinfo=tz, fold=0)
-    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != value:
-        raise ValidationFailed.on(field, f"{value:%Y-%m-%d %H:%M:%S} does not exist in {tz.key} (daylight-saving gap).")
-    return aware.astimezone(UTC)
 
 
 class LenientDateField(serializers.DateField):

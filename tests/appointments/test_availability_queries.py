@@ -51,15 +51,22 @@ def scenario(kind: str, staff_count: int) -> tuple:
     location = LocationFactory()
     for day in WEEKDAYS:
         LocationNormalHourFactory(location=location, day_of_week=day, open_at=time(8), close_at=time(18))
-    LocationSpecialHourFactory(location=location, start_at=START + timedelta(days=10), end_at=START + timedelta(days=10))
+    LocationSpecialHourFactory(
+        location=location, start_at=START + timedelta(days=10), end_at=START + timedelta(days=10)
+    )
     definition = DefinitionFactory(requires_staff=kind != "pooled", use_staff_from_location=kind != "definition_staff",
                                    max_concurrent_bookings=2 if kind == "pooled" else None,
                                    buffer_before_minutes=5, buffer_after_minutes=10)  # fmt: skip
     for day in WEEKDAYS[:6]:
         DefinitionNormalHourFactory(definition=definition, day_of_week=day, available_from=time(9),
                                     available_until=time(17))  # fmt: skip
-    DefinitionSpecialHourFactory(definition=definition, start_at=START + timedelta(days=3),
-                                 end_at=START + timedelta(days=3), available_from=time(12), available_until=time(14))
+    DefinitionSpecialHourFactory(
+        definition=definition,
+        start_at=START + timedelta(days=3),
+        end_at=START + timedelta(days=3),
+        available_from=time(12),
+        available_until=time(14),
+    )
     DefinitionLocationFactory(definition=definition, location=location)
     other_location = LocationFactory()
     other_definition = DefinitionFactory()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,7 +12,6 @@ from django.utils.html import format_html
 from appointments import selectors
 from appointments.enums import NOTIFICATION_EVENTS
 from appointments.models import (
-    Appointment,
     AppointmentDefinition,
     DefinitionLocation,
     DefinitionNormalHour,
@@ -58,8 +58,9 @@ class PreviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = Location.objects.filter(definition_links__definition=definition)
         self.fields["staff"].queryset = Profile.objects.filter(
-            location_assignments__location__definition_links__definition=definition
-        ).distinct() | Profile.objects.filter(definition_links__definition=definition)
+            Q(location_assignments__location__definition_links__definition=definition)
+            | Q(definition_links__definition=definition)
+        ).distinct()
 
 
 @admin.register(AppointmentDefinition)
@@ -124,10 +125,3 @@ class AppointmentDefinitionAdmin(admin.ModelAdmin):
             "location": location,
         }
         return TemplateResponse(request, "admin/appointments/availability_preview.html", context)
-
-
-@admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
-    list_display = ("id", "definition", "location", "profile", "assigned_staff", "status", "scheduled_start_at")
-    list_filter = ("status", "definition", "location")
-    raw_id_fields = ("profile", "assigned_staff")

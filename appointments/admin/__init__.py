@@ -1,0 +1,5 @@
+"""The operator console: definitions (with the availability preview) and the appointments day tool."""
+
+from appointments.admin import appointments, definitions
+
+__all__ = ["appointments", "definitions"]

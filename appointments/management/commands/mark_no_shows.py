@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from appointments.services.no_shows import mark_no_shows
+
+
+class Command(BaseCommand):
+    help = "Mark confirmed appointments whose end plus the grace period has passed as no_show (actor: system)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--grace", type=int, default=None, help="minutes after the end (default: setting)")
+
+    def handle(self, *args, grace, **options):
+        moved = mark_no_shows(grace_minutes=grace)
+        self.stdout.write(f"{len(moved)} appointment(s) marked no_show" + (f": {moved}" if moved else ""))

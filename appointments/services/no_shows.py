@@ -1,0 +1,38 @@
+"""Marking confirmed appointments that nobody turned up to."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from appointments.enums import AppointmentStatus
+from appointments.models import Appointment
+from appointments.services.lifecycle import appointment_transition
+from config.errors import DomainError
+
+SYSTEM = "system"
+
+
+def mark_no_shows(*, grace_minutes: int | None = None, now: datetime | None = None) -> list[int]:
+    """Confirmed appointments whose end plus the grace has passed become no_show (actor `system`).
+
+    Each one moves through the transition service on its own, so one that changed meanwhile (say, arrived) is
+    simply left alone. Returns the ids that moved.
+    """
+    now = now or timezone.now()
+    grace = timedelta(minutes=settings.NO_SHOW_GRACE_MINUTES if grace_minutes is None else grace_minutes)
+    due = Appointment.objects.filter(status=AppointmentStatus.CONFIRMED, scheduled_end_at__lte=now - grace)
+    moved = []
+    for appointment_id in due.order_by("scheduled_end_at", "id").values_list("pk", flat=True):
+        try:
+            appointment = appointment_transition(
+                appointment_id=appointment_id, to=AppointmentStatus.NO_SHOW, actor=SYSTEM,
+                reason=f"Not arrived {int(grace.total_seconds() // 60)} minutes after the end.", now=now,
+            )  # fmt: skip
+        except DomainError:
+            continue
+        if appointment.status == AppointmentStatus.NO_SHOW:
+            moved.append(appointment_id)
+    return moved

@@ -1,0 +1,6 @@
+"""The periodic schedule, defined in code and synced to django-celery-beat by `manage.py setup_periodic_tasks`."""
+
+PERIODIC_TASKS = {
+    # name: (task, every N seconds)
+    "mark no-shows": ("appointments.mark_no_shows", 300),
+}
