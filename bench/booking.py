@@ -41,7 +41,7 @@ ENV = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "DB_CONN_MAX_AGE": "600",
     "API_RATE_LIMIT": "100000000/min",
-    "LOG_LEVEL": "WARNING",
+    "LOG_LEVEL": "ERROR",
 }
 os.environ.update(ENV)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

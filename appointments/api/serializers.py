@@ -107,6 +107,13 @@ class DefinitionStaffSerializer(OutputModelSerializer):
         model = DefinitionStaff
         fields = ("id", "appointment_definition_id", "staff_id", "is_active", "sort_order", "staff", *HOUR_STAMPS)
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get("customer"):
+            # Customers see who the staff are, not how to reach them.
+            data["staff"] = {**data["staff"], "email": None, "mobile_phone": None}
+        return data
+
 
 class DefinitionStaffInput(serializers.Serializer):
     staff_id = serializers.PrimaryKeyRelatedField(queryset=Profile.objects.all(), source="staff")
@@ -119,7 +126,17 @@ class DefinitionStaffUpdateInput(serializers.Serializer):
     sort_order = serializers.IntegerField(required=False)
 
 
-class DefinitionSerializer(OutputModelSerializer):
+class StaffOnlyNotesMixin:
+    """`internal_notes` is for staff, by its name: customer tokens get null."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get("customer"):
+            data["internal_notes"] = None
+        return data
+
+
+class DefinitionSerializer(StaffOnlyNotesMixin, OutputModelSerializer):
     normal_hours = DefinitionNormalHourSerializer(many=True)
     special_hours = DefinitionSpecialHourSerializer(many=True)
     locations = DefinitionLocationSerializer(many=True, source="location_links")
@@ -137,7 +154,7 @@ class DefinitionSerializer(OutputModelSerializer):
         return None
 
 
-class DefinitionSummarySerializer(OutputModelSerializer):
+class DefinitionSummarySerializer(StaffOnlyNotesMixin, OutputModelSerializer):
     """The definition embedded in other resources (appointments): its fields without the nested lists."""
 
     has_booking_questionnaire = serializers.BooleanField()

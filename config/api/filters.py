@@ -14,6 +14,7 @@ import re
 from functools import cache
 
 import django_filters as df
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django_filters.widgets import BooleanWidget
 from rest_framework.filters import BaseFilterBackend
@@ -127,7 +128,13 @@ class OmneoFilterBackend(BaseFilterBackend):
             if not filterset.is_valid():
                 errors = {_param_name(k): [str(m) for m in v] for k, v in filterset.errors.items()}
                 raise ValidationFailed(errors=errors)
-            queryset = filterset.qs
+            # Applied one by one (as FilterSet.qs does) so that a value the model field itself rejects while the
+            # lookup is built (e.g. an unknown time zone) is a 422 on its own parameter, like any other bad value.
+            for name, value in filterset.form.cleaned_data.items():
+                try:
+                    queryset = filterset.filters[name].filter(queryset, value)
+                except DjangoValidationError as exc:
+                    raise ValidationFailed(errors={_param_name(name): list(exc.messages)}) from exc
         if search:
             condition = Q()
             for path in search_fields:

@@ -5,13 +5,22 @@ from __future__ import annotations
 import json
 import logging
 
-from django.http import JsonResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, JsonResponse
 
 from config.api.errors import CODES, envelope
 
 logger = logging.getLogger(__name__)
 
-MESSAGES = {404: "Not found.", 405: "Method not allowed.", 500: "Server error."}
+MESSAGES = {
+    400: "Bad request.",
+    403: "You do not have permission to perform this action.",
+    404: "Not found.",
+    405: "Method not allowed.",
+    500: "Server error.",
+}
+# Exceptions Django itself turns into a 4xx response: not server errors.
+CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation)
 
 
 class ApiJsonErrorsMiddleware:
@@ -32,6 +41,9 @@ class ApiJsonErrorsMiddleware:
 
     def process_exception(self, request, exception):
         if not request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, CLIENT_ERRORS):
+            # Django answers these with their 4xx status; __call__ then gives that answer a JSON body.
             return None
         logger.exception("Unhandled error on %s", request.path)
         return JsonResponse(envelope("Server error.", "server_error"), status=500)

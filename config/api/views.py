@@ -24,6 +24,11 @@ class ResourceViewSet(viewsets.GenericViewSet):
     def principal(self) -> Principal:
         return principal_of(self.request)
 
+    def get_serializer_context(self):
+        # Serializers leave staff-only details out for customer tokens.
+        principal = principal_of(self.request) if self.request else None
+        return {**super().get_serializer_context(), "customer": bool(principal and principal.is_customer)}
+
     def get_input_serializer(self, *args, **kwargs):
         serializer_class = self.input_serializer_class or self.get_serializer_class()
         kwargs.setdefault("context", self.get_serializer_context())

@@ -234,6 +234,21 @@ def test_read_scope_is_enough(make_integration_client, simple, location):
     assert times(slots(reader, simple, location)) == ["10:00", "10:30", "11:00", "11:30"]
 
 
+def test_unknown_definition_is_404(api, location):
+    body = {"location_id": location.pk, "date": DAY.isoformat()}
+
+    for action in ("available-slots", "available-staff"):
+        response = api.post(f"{BASE}/987654/{action}", body, format="json")
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+
+
+def test_customer_cannot_see_slots_of_an_archived_definition(customer, location):
+    definition = make_definition(location, is_archived=True)
+
+    assert slots(customer, definition, location).status_code == 404
+
+
 def test_missing_fields_are_422(api, simple):
     response = api.post(f"{BASE}/{simple.pk}/available-slots", {}, format="json")
 

@@ -903,8 +903,9 @@ def test_visibility_customer_for_itself_and_me(make_customer_client, visibility)
     assert other.json()["code"] == "not_found"
 
 
-def test_visibility_unknown_profile_is_404(api):
+def test_visibility_unknown_profile_or_me_without_a_customer_token_is_404(api):
     assert api.get(visible_url("00000000-0000-0000-0000-000000000000")).status_code == 404
+    assert api.get(visible_url("me")).status_code == 404
 
 
 # Questions -------------------------------------------------------------------------------------------------
