@@ -39,6 +39,16 @@ def pytest_runtest_setup(item):
         pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache; token ids repeat across tests, so start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 class BearerClient(APIClient):
     def __init__(self, raw_token: str | None = None, **kwargs):
         super().__init__(**kwargs)

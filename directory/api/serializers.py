@@ -113,9 +113,10 @@ class LocationInput(serializers.ModelSerializer):
         for name in ("phone", "email"):
             if name in attrs and attrs[name] is None:
                 attrs[name] = ""
-        if self.instance is not None and ("normal_hours" in attrs or "special_hours" in attrs):
+        sent = [name for name in ("normal_hours", "special_hours") if name in attrs]
+        if self.instance is not None and sent:
             raise serializers.ValidationError(
-                {"normal_hours": ["Change hours through /locations/{id}/normal-hours and /special-hours."]}
+                {name: ["Change hours through /locations/{id}/normal-hours and /special-hours."] for name in sent}
             )
         return attrs
 

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseServerError
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.test import RequestFactory, override_settings
 from django.urls import include, path
 from django.utils import timezone
@@ -315,7 +316,16 @@ class TestFilters:
 
         assert_error(response, 422, "validation_error", {"filter"})
 
-    @pytest.mark.parametrize(("param", "value"), [("filter[id]", "abc"), ("filter[id][in]", "1,abc")])
+    @pytest.mark.parametrize(
+        ("param", "value"),
+        [
+            ("filter[id]", "abc"),
+            ("filter[id][in]", "1,abc"),
+            ("filter[created_at][gte]", "yesterday"),
+            ("filter[timezone]", "Mars/Olympus_Mons"),
+            ("filter[timezone][in]", "Europe/London,Mars/Olympus_Mons"),
+        ],
+    )
     def test_a_badly_typed_value_is_422_on_its_parameter(self, api, param, value):
         response = api.get(LOCATIONS, {param: value})
 
@@ -443,6 +453,30 @@ class TestRoutingAndErrorBodies:
         assert_error(raised, 500, "server_error", set())
         assert_error(html, 500, "server_error", set())
 
+    def test_a_404_or_403_raised_by_a_plain_view_under_api_keeps_its_status(self, api):
+        with override_settings(ROOT_URLCONF=__name__):
+            missing = api.get("/api/plain/http404")
+            denied = api.get("/api/plain/denied")
+            fine = api.get("/api/plain/ok")
+
+        assert_error(missing, 404, "not_found", set())
+        assert_error(denied, 403, "forbidden", set())
+        assert (fine.status_code, fine.content) == (200, b"ok")
+
+    def test_malformed_json_is_a_json_400(self, api):
+        response = api.post(LOCATIONS, "{not json", content_type="application/json")
+
+        assert_error(response, 400, "bad_request", set())
+        assert not Location.objects.exists()
+
+    def test_a_non_json_body_is_a_json_415(self, api):
+        response = api.post(LOCATIONS, "handle=x&name=X", content_type="application/x-www-form-urlencoded")
+
+        assert_error(response, 415, "unsupported_media_type", set())
+
+    def test_a_body_that_is_not_an_object_is_422(self, api):
+        assert_error(api.post(LOCATIONS, [], format="json"), 422, "validation_error", {"non_field_errors"})
+
     def test_the_middleware_leaves_non_api_errors_alone(self):
         middleware = ApiJsonErrorsMiddleware(lambda request: HttpResponseServerError("<h1>oops</h1>"))
         request = RequestFactory().get("/admin/x")
@@ -463,11 +497,21 @@ def _ok(request):
     return HttpResponse("ok")
 
 
+def _http404(request):
+    raise Http404("no such thing")
+
+
+def _denied(request):
+    raise PermissionDenied
+
+
 # Used by test_a_500_outside_drf_under_api_is_json through ROOT_URLCONF=__name__.
 urlpatterns = [
     path("api/plain/raise", _raise),
     path("api/plain/html-500", _html_500),
     path("api/plain/ok", _ok),
+    path("api/plain/http404", _http404),
+    path("api/plain/denied", _denied),
     path("", include("config.urls")),
 ]
 

@@ -179,22 +179,24 @@ def test_default_database_is_sqlite_under_var(var_dir):
 def test_default_broker_is_the_filesystem_under_var():
     values = settings_values({"DEBUG": "1"}, "CELERY_BROKER_URL", "CELERY_BROKER_TRANSPORT_OPTIONS")
 
-    queue = BASE_DIR / "var" / "celery" / "queue"
+    celery_dir = BASE_DIR / "var" / "celery"
+    options = values["CELERY_BROKER_TRANSPORT_OPTIONS"]
     assert values["CELERY_BROKER_URL"] == "filesystem://"
-    assert values["CELERY_BROKER_TRANSPORT_OPTIONS"] == {
-        "data_folder_in": str(queue),
-        "data_folder_out": str(queue),
-        "processed_folder": str(BASE_DIR / "var" / "celery" / "processed"),
-        "store_processed": False,
-    }
+    assert options["data_folder_in"] == options["data_folder_out"] == str(celery_dir / "queue")
+    assert options["processed_folder"] == str(celery_dir / "processed")
+    assert options["store_processed"] is False
+    folders = [value for key, value in options.items() if key.endswith("_folder") or "_folder_" in key]
+    assert all(Path(folder).parent == celery_dir for folder in folders), folders
 
 
 def test_filesystem_broker_folders_follow_var_dir_and_are_created(var_dir):
     values = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir)}, "CELERY_BROKER_TRANSPORT_OPTIONS")
 
     options = values["CELERY_BROKER_TRANSPORT_OPTIONS"]
-    assert options["data_folder_in"] == str(var_dir / "celery" / "queue")
+    assert options["data_folder_in"] == options["data_folder_out"] == str(var_dir / "celery" / "queue")
     assert options["processed_folder"] == str(var_dir / "celery" / "processed")
+    folders = [value for key, value in options.items() if key.endswith("_folder") or "_folder_" in key]
+    assert all(Path(folder).parent == var_dir / "celery" for folder in folders), folders
     assert (var_dir / "celery" / "queue").is_dir()
     assert (var_dir / "celery" / "processed").is_dir()
 

@@ -148,8 +148,13 @@ class TestCreate:
             ],
             "special_hours": [
                 {"name": "Christmas", "start_at": "2026-12-25", "end_at": "2026-12-25", "is_repeating": True},
-                {"name": "Late night", "start_at": "2026-12-20", "end_at": "2026-12-21", "open_at": "09:00",
-                 "close_at": "21:00"},  # fmt: skip
+                {
+                    "name": "Late night",
+                    "start_at": "2026-12-20",
+                    "end_at": "2026-12-21",
+                    "open_at": "09:00",
+                    "close_at": "21:00",
+                },  # fmt: skip
             ],
         }
 
@@ -380,6 +385,19 @@ class TestReadUpdateDelete:
         assert set(errors_of(api.put(f"{LOCATIONS}/{location.id}", body, format="json"))) == {"normal_hours"}
         assert not location.normal_hours.exists()
 
+    def test_put_cannot_replace_special_hours_inline_either(self, api):
+        location = LocationFactory()
+        body = {"special_hours": [{"name": "X", "start_at": "2026-12-25", "end_at": "2026-12-25"}]}
+
+        assert set(errors_of(api.put(f"{LOCATIONS}/{location.id}", body, format="json"))) == {"special_hours"}
+        assert not location.special_hours.exists()
+
+    def test_filter_by_timezone(self, api):
+        london = LocationFactory(timezone="Europe/London")
+        LocationFactory(timezone="Australia/Melbourne")
+
+        assert ids(api.get(LOCATIONS, {"filter[timezone]": "Europe/London"})) == [london.id]
+
     def test_put_handle_of_another_location_is_422(self, api):
         LocationFactory(handle="taken")
         location = LocationFactory(handle="mine")
@@ -419,7 +437,9 @@ class TestCustomerAccess:
     def test_customers_cannot_write_locations(self, customer):
         location = LocationFactory()
 
-        assert customer.post(LOCATIONS, {"handle": "x", "name": "X", "timezone": "UTC"}, format="json").status_code == 403
+        assert (
+            customer.post(LOCATIONS, {"handle": "x", "name": "X", "timezone": "UTC"}, format="json").status_code == 403
+        )
         assert customer.put(f"{LOCATIONS}/{location.id}", {"name": "X"}, format="json").status_code == 403
         assert customer.delete(f"{LOCATIONS}/{location.id}").status_code == 403
         body = {"day_of_week": "MON", "open_at": "09:00", "close_at": "10:00"}
@@ -568,7 +588,9 @@ class TestSpecialHours:
         location = LocationFactory()
 
         response = api.post(
-            special_url(location), {"name": "Christmas", "start_at": "2026-12-25", "end_at": "2026-12-26"}, format="json"
+            special_url(location),
+            {"name": "Christmas", "start_at": "2026-12-25", "end_at": "2026-12-26"},
+            format="json",
         )
 
         assert response.status_code == 201
@@ -590,7 +612,13 @@ class TestSpecialHours:
 
     def test_with_times_is_open_those_hours(self, api):
         location = LocationFactory()
-        body = {"name": "Late", "start_at": "2026-12-20", "end_at": "2026-12-20", "open_at": "10:00", "close_at": "22:00"}
+        body = {
+            "name": "Late",
+            "start_at": "2026-12-20",
+            "end_at": "2026-12-20",
+            "open_at": "10:00",
+            "close_at": "22:00",
+        }
 
         data = api.post(special_url(location), body, format="json").json()["data"]
 
@@ -613,7 +641,12 @@ class TestSpecialHours:
 
     def test_omneo_datetime_dates_keep_their_date(self, api):
         location = LocationFactory()
-        body = {"name": "Xmas", "start_at": "2020-12-24 00:00:00", "end_at": "2020-12-26 00:00:00", "is_repeating": True}
+        body = {
+            "name": "Xmas",
+            "start_at": "2020-12-24 00:00:00",
+            "end_at": "2020-12-26 00:00:00",
+            "is_repeating": True,
+        }
 
         data = api.post(special_url(location), body, format="json").json()["data"]
 
@@ -627,7 +660,13 @@ class TestSpecialHours:
             ({"name": "X", "start_at": "2026-12-25", "end_at": "2026-12-25", "open_at": "09:00"}, {"close_at"}),
             ({"name": "X", "start_at": "2026-12-25", "end_at": "2026-12-25", "close_at": "09:00"}, {"open_at"}),
             (
-                {"name": "X", "start_at": "2026-12-25", "end_at": "2026-12-25", "open_at": "12:00", "close_at": "09:00"},
+                {
+                    "name": "X",
+                    "start_at": "2026-12-25",
+                    "end_at": "2026-12-25",
+                    "open_at": "12:00",
+                    "close_at": "09:00",
+                },
                 {"close_at"},
             ),
             ({"name": "X", "start_at": "25/12/2026", "end_at": "2026-12-25"}, {"start_at"}),

@@ -145,7 +145,9 @@ class TestCreate:
         profile = ProfileFactory()
 
         response = api.post(
-            "/api/v3/locations/999999/profiles", {"profile_id": str(profile.id), "assignment_type": "staff"}, format="json"
+            "/api/v3/locations/999999/profiles",
+            {"profile_id": str(profile.id), "assignment_type": "staff"},
+            format="json",
         )
 
         assert response.status_code == 404
