@@ -367,6 +367,12 @@ class AppointmentCreateInput(AppointmentTimesInput):
     answers = serializers.ListField(child=serializers.DictField(), required=False, default=list)
 
 
+class ProfileAppointmentCreateInput(AppointmentCreateInput):
+    """The create body on /profiles/{uuid}/appointments: the profile comes from the URL, not the body."""
+
+    profile_id = serializers.UUIDField(required=False, allow_null=True)
+
+
 class AppointmentUpdateInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=AppointmentStatus.choices, required=False)
     reason = serializers.CharField(required=False, allow_blank=True, allow_null=True)

@@ -352,8 +352,9 @@ class AppointmentViewSet(ResourceViewSet):
         return response
 
     def _create(self):
-        data = self.validated_input_of(s.AppointmentCreateInput)
-        profile_id = self.scoped_profile_id() if "profile_id" in self.kwargs else data["profile_id"]
+        scoped = "profile_id" in self.kwargs  # /profiles/{uuid}/appointments: the profile comes from the URL
+        data = self.validated_input_of(s.ProfileAppointmentCreateInput if scoped else s.AppointmentCreateInput)
+        profile_id = self.scoped_profile_id() if scoped else data["profile_id"]
         tz = data.get("timezone") or selectors.location_timezone(data["location_id"])
         booking = BookingRequest(
             definition_id=data["appointment_definition_id"],

@@ -70,10 +70,10 @@ def appointment_transition(
     before = appointment.status
     if before == to:
         return appointment
-    if to not in ALLOWED.get(before, ()):
-        raise TransitionNotAllowed(before, to)
     if customer and to not in CUSTOMER_MOVES:
         raise Forbidden(f"Only staff can move an appointment to {to}.")
+    if to not in ALLOWED.get(before, ()):
+        raise TransitionNotAllowed(before, to)
     appointment.status = to
     changed = _stamp(appointment, before, to, actor, now)
     appointment.save(update_fields=["status", "updated_at", *changed])

@@ -157,14 +157,20 @@ def _override_candidates(loaded: Loaded, occupied, staff_id, ignore) -> list[str
 
 def _lock_free_staff(loaded: Loaded, candidates: list[str], occupied, local_day, current) -> str:
     """Fewest holding appointments that local day, then sort order, then id; confirmed free under its lock."""
-    order = {member.id: index for index, member in enumerate(loaded.context.staff)}
     tz = loaded.context.tz
     busy = {member.id: member.busy for member in loaded.context.staff}
 
     def load(staff: str) -> int:
         return sum(1 for begin, _ in busy.get(staff, ()) if begin.astimezone(tz).date() == local_day)
 
-    for staff in sorted(candidates, key=lambda s: (load(s), order.get(s, len(order)), s)):
+    def sort_order(staff: str) -> int:
+        info = loaded.staff.get(staff)
+        order = info and (
+            info.definition_sort_order if info.definition_sort_order is not None else info.location_sort_order
+        )
+        return order or 0
+
+    for staff in sorted(candidates, key=lambda s: (load(s), sort_order(s), s)):
         Profile.objects.select_for_update().filter(pk=staff).first()
         clash = Appointment.objects.filter(
             assigned_staff_id=staff,
