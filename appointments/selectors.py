@@ -33,6 +33,7 @@ from appointments.models import (
 )
 from config.errors import NotFound, ValidationFailed
 from directory.enums import AssignmentType
+from directory.hours import Schedule
 from directory.models import (
     Location,
     LocationNormalHour,
@@ -42,7 +43,7 @@ from directory.models import (
     ProfileSpecialHour,
     StaffAssignment,
 )
-from directory.selectors import schedule_from_rows
+from directory.selectors import schedules_by_owner
 
 MAX_RANGE_DAYS = 31
 PROFILE_FIELDS = ("first_name", "last_name", "email", "mobile_phone")
@@ -127,19 +128,6 @@ def _holding_overlapping(low: datetime, high: datetime):
     ).order_by()
 
 
-def _hours(model, *extra: str):
-    """Hours rows with only what the resolver reads (no timestamps to convert)."""
-    special = ("start_at", "end_at", "is_repeating") if hasattr(model, "is_repeating") else ("day_of_week",)
-    return model.objects.only(*model.WINDOW_FIELDS, *special, *extra).order_by()
-
-
-def _grouped(rows, key: str) -> dict:
-    grouped: dict = defaultdict(list)
-    for row in rows:
-        grouped[getattr(row, key)].append(row)
-    return grouped
-
-
 def _eligible_staff(definition: AppointmentDefinition, location: Location, start: date, end: date) -> dict[str, dict]:
     """Eligible staff ids -> profile, periods and sort data, from either staff source (DOMAIN.md step 8)."""
     staff: dict[str, dict] = {}
@@ -179,14 +167,16 @@ def load_availability(definition: AppointmentDefinition, location: Location, sta
     Queries: definition hours (2), location hours (2), and either holding appointments of the definition at the
     location (1) or eligible staff (1), their hours (2) and their holding appointments (1).
     """
-    definition_hours = schedule_from_rows(
-        _hours(DefinitionNormalHour).filter(definition=definition),
-        _hours(DefinitionSpecialHour).filter(definition=definition),
-    )
-    location_hours = schedule_from_rows(
-        _hours(LocationNormalHour).filter(location=location),
-        _hours(LocationSpecialHour).filter(location=location),
-    )
+    definition_hours = schedules_by_owner(
+        DefinitionNormalHour.objects.filter(definition=definition),
+        DefinitionSpecialHour.objects.filter(definition=definition),
+        "definition_id",
+    ).get(definition.pk, Schedule())
+    location_hours = schedules_by_owner(
+        LocationNormalHour.objects.filter(location=location),
+        LocationSpecialHour.objects.filter(location=location),
+        "location_id",
+    ).get(location.pk, Schedule())
     low, high = _utc_bounds(location, start, end, definition)
     loaded = Loaded(
         context=Context(rules=rules_of(definition), tz=location.timezone, definition_hours=definition_hours,
@@ -202,8 +192,11 @@ def load_availability(definition: AppointmentDefinition, location: Location, sta
 
     eligible = _eligible_staff(definition, location, start, end)
     ids = list(eligible)
-    normal = _grouped(_hours(ProfileNormalHour, "profile_id").filter(profile_id__in=ids), "profile_id")
-    special = _grouped(_hours(ProfileSpecialHour, "profile_id").filter(profile_id__in=ids), "profile_id")
+    schedules = schedules_by_owner(
+        ProfileNormalHour.objects.filter(profile_id__in=ids),
+        ProfileSpecialHour.objects.filter(profile_id__in=ids),
+        "profile_id",
+    )
     busy: dict[str, list] = defaultdict(list)
     if ids:
         rows = _holding_overlapping(low, high).filter(assigned_staff_id__in=ids)
@@ -215,7 +208,7 @@ def load_availability(definition: AppointmentDefinition, location: Location, sta
         members.append(
             StaffMember(
                 id=staff_id,
-                schedule=schedule_from_rows(normal.get(profile.pk, ()), special.get(profile.pk, ())),
+                schedule=schedules.get(profile.pk, Schedule()),
                 busy=tuple(busy.get(staff_id, ())),
                 periods=tuple(entry["periods"]) if entry["periods"] is not None else None,
             )

@@ -5,7 +5,8 @@ with 25 staff on varied hours and 10,000 holding appointments over 31 days, and 
 capacity 5. Figures: the engine alone, selectors + engine, the HTTP endpoint (a real server on loopback), and the
 SQL query count, for the 31-day range and for a single day.
 
-Runs on a fresh SQLite file under var/ unless BENCH_DATABASE_URL points at a (throwaway) database.
+Runs on a fresh SQLite file under var/ unless BENCH_DATABASE_URL names a PostgreSQL database, which it drops and
+creates again (e.g. postgres://postgres@127.0.0.1:5432/bench_availability).
 """
 
 from __future__ import annotations
@@ -55,7 +56,16 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 
 
 def reset_database() -> None:
-    if not os.environ.get("BENCH_DATABASE_URL"):
+    """A fresh database: the SQLite file is deleted, a PostgreSQL database dropped and created again."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        url = os.environ["BENCH_DATABASE_URL"]
+        base, name = url.rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}"')
+    else:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{BENCH_DB}{suffix}").unlink(missing_ok=True)
     call_command("migrate", verbosity=0, interactive=False)
@@ -98,19 +108,28 @@ def build(first_day) -> dict:
     ProfileNormalHour.objects.bulk_create(hours)
     tz = location.timezone
     rows = []
+    per_staff_day: dict = {}
     for n in range(APPOINTMENTS):
-        day = first_day + timedelta(days=n % DAYS)
-        local = datetime.combine(day, clock(8), tzinfo=tz) + timedelta(minutes=15 * rng.randrange(0, 44))
-        start = local.astimezone(UTC)
-        end = start + timedelta(minutes=30)
         staffed_row = n % 5 != 0
         definition = staffed if staffed_row else pooled
+        if staffed_row:
+            # Each staff member's appointments of a day follow each other 45 minutes apart: never overlapping,
+            # as the database's exclusion constraint demands.
+            person = staff[n % STAFF]
+            day = first_day + timedelta(days=(n // STAFF) % DAYS)
+            k = per_staff_day[person.pk, day] = per_staff_day.get((person.pk, day), -1) + 1
+            local = datetime.combine(day, clock(8), tzinfo=tz) + timedelta(minutes=45 * k)
+        else:
+            person = None
+            day = first_day + timedelta(days=n % DAYS)
+            local = datetime.combine(day, clock(8), tzinfo=tz) + timedelta(minutes=15 * rng.randrange(0, 44))
+        start = local.astimezone(UTC)
+        end = start + timedelta(minutes=30)
         rows.append(
             Appointment(
-                definition=definition, profile=customer, location=location,
-                assigned_staff=staff[n % STAFF] if staffed_row else None, status=AppointmentStatus.CONFIRMED,
-                scheduled_start_at=start, scheduled_end_at=end, timezone=tz, occupancy_start=start,
-                occupancy_end=end + timedelta(minutes=definition.buffer_after_minutes),
+                definition=definition, profile=customer, location=location, assigned_staff=person,
+                status=AppointmentStatus.CONFIRMED, scheduled_start_at=start, scheduled_end_at=end, timezone=tz,
+                occupancy_start=start, occupancy_end=end + timedelta(minutes=definition.buffer_after_minutes),
             )
         )  # fmt: skip
     Appointment.objects.bulk_create(rows, batch_size=1000)

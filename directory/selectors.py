@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 
+from directory.enums import DayOfWeek
 from directory.hours import Schedule, SpecialHours, WeeklyHours
 from directory.models import ApiToken, Location, Profile, StaffAssignment
 
@@ -30,19 +32,24 @@ def token_authenticate(raw: str, *, now: datetime) -> ApiToken | None:
     return token
 
 
-def schedule_from_rows(normal: Iterable, special: Iterable) -> Schedule:
-    """Hours rows of any subject (location, staff profile, definition) as the pure resolver's Schedule."""
-    weekly = tuple(WeeklyHours(row.weekday, *row.window()) for row in normal)
-    specials = tuple(
-        SpecialHours(
-            row.start_at,
-            row.end_at,
-            row.is_repeating,
-            *(row.window() or (None, None)),
-        )
-        for row in special
-    )
-    return Schedule(normal=weekly, special=specials)
+DAY_INDEX = {day.value: index for index, day in enumerate(DayOfWeek)}
+
+
+def schedules_by_owner(normal: QuerySet, special: QuerySet, owner: str) -> dict[Any, Schedule]:
+    """Hours rows of any subjects (locations, staff profiles, definitions) as the resolver's Schedules, keyed by
+    `owner` (e.g. "profile_id"). Reads plain tuples: two queries whatever the number of subjects."""
+    start, end = normal.model.WINDOW_FIELDS
+    weekly: dict[Any, list] = defaultdict(list)
+    for key, day, opens, closes in normal.order_by().values_list(owner, "day_of_week", start, end):
+        weekly[key].append(WeeklyHours(DAY_INDEX[day], opens, closes))
+    start, end = special.model.WINDOW_FIELDS
+    dated: dict[Any, list] = defaultdict(list)
+    rows = special.order_by().values_list(owner, "start_at", "end_at", "is_repeating", start, end)
+    for key, first, last, repeating, opens, closes in rows:
+        dated[key].append(SpecialHours(first, last, repeating, opens, closes))
+    return {
+        key: Schedule(tuple(weekly.get(key, ())), tuple(dated.get(key, ()))) for key in weekly.keys() | dated.keys()
+    }
 
 
 def locations_visible_to_customers() -> QuerySet[Location]:
