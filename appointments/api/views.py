@@ -214,9 +214,7 @@ class DefinitionNormalHourViewSet(DefinitionChildMixin, RecordViewSet):
     paginate = False
     serializer_class = s.DefinitionNormalHourSerializer
     input_serializer_class = s.DefinitionNormalHourInput
-
-    def get_queryset(self):
-        return DefinitionNormalHour.objects.filter(definition=self.get_definition()).order_by("id")
+    model = DefinitionNormalHour
 
 
 class DefinitionSpecialHourViewSet(DefinitionChildMixin, RecordViewSet):
@@ -224,9 +222,8 @@ class DefinitionSpecialHourViewSet(DefinitionChildMixin, RecordViewSet):
     paginate = False
     serializer_class = s.DefinitionSpecialHourSerializer
     input_serializer_class = s.DefinitionSpecialHourInput
-
-    def get_queryset(self):
-        return DefinitionSpecialHour.objects.filter(definition=self.get_definition()).order_by("start_at", "id")
+    model = DefinitionSpecialHour
+    ordering = ("start_at", "id")
 
 
 class DefinitionLocationViewSet(DefinitionChildMixin, ResourceViewSet):

@@ -84,10 +84,20 @@ class ResourceViewSet(viewsets.GenericViewSet):
 
 
 class RecordViewSet(ResourceViewSet):
-    """Resources whose writes are plain validated saves (record_* services)."""
+    """Resources whose writes are plain validated saves (record_* services).
+
+    Nested rows (hours under a location, a profile or a definition) only name their `model` and `ordering`; the
+    parent comes from `parent_fields()`, which also scopes the queryset.
+    """
+
+    model = None
+    ordering: tuple[str, ...] = ("id",)
 
     def parent_fields(self) -> dict:
         return {}
+
+    def get_queryset(self):
+        return self.model.objects.filter(**self.parent_fields()).order_by(*self.ordering)
 
     def perform_create(self, data):
         return record_create(self.get_queryset().model, **self.parent_fields(), **data)

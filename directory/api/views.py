@@ -67,9 +67,7 @@ class LocationNormalHourViewSet(LocationChildMixin, RecordViewSet):
     paginate = False
     serializer_class = s.LocationNormalHourSerializer
     input_serializer_class = s.LocationNormalHourInput
-
-    def get_queryset(self):
-        return LocationNormalHour.objects.filter(location=self.get_location()).order_by("id")
+    model = LocationNormalHour
 
 
 class LocationSpecialHourViewSet(LocationChildMixin, RecordViewSet):
@@ -77,9 +75,8 @@ class LocationSpecialHourViewSet(LocationChildMixin, RecordViewSet):
     paginate = False
     serializer_class = s.LocationSpecialHourSerializer
     input_serializer_class = s.LocationSpecialHourInput
-
-    def get_queryset(self):
-        return LocationSpecialHour.objects.filter(location=self.get_location()).order_by("start_at", "id")
+    model = LocationSpecialHour
+    ordering = ("start_at", "id")
 
 
 class StaffAssignmentViewSet(LocationChildMixin, RecordViewSet):
@@ -153,18 +150,15 @@ class ProfileNormalHourViewSet(ProfileChildMixin, RecordViewSet):
     paginate = False
     serializer_class = s.ProfileNormalHourSerializer
     input_serializer_class = s.ProfileNormalHourInput
-
-    def get_queryset(self):
-        return ProfileNormalHour.objects.filter(profile=self.get_profile()).order_by("id")
+    model = ProfileNormalHour
 
 
 class ProfileSpecialHourViewSet(ProfileChildMixin, RecordViewSet):
     paginate = False
     serializer_class = s.ProfileSpecialHourSerializer
     input_serializer_class = s.ProfileSpecialHourInput
-
-    def get_queryset(self):
-        return ProfileSpecialHour.objects.filter(profile=self.get_profile()).order_by("start_at", "id")
+    model = ProfileSpecialHour
+    ordering = ("start_at", "id")
 
 
 class ProfileTokenViewSet(ProfileChildMixin, ResourceViewSet):
