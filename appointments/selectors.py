@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet, Value
 from json_logic import jsonLogic
 
 from appointments.availability import (
@@ -43,7 +43,7 @@ from directory.models import (
     ProfileSpecialHour,
     StaffAssignment,
 )
-from directory.selectors import schedules_by_owner
+from directory.selectors import dated_rows, schedules_by_owner, schedules_from_rows, weekly_rows
 
 MAX_RANGE_DAYS = 31
 PROFILE_FIELDS = ("first_name", "last_name", "email", "mobile_phone")
@@ -164,20 +164,29 @@ def _eligible_staff(definition: AppointmentDefinition, location: Location, start
 def load_availability(definition: AppointmentDefinition, location: Location, start: date, end: date) -> Loaded:
     """Everything the engine needs for `definition` at `location` on the local dates [start, end].
 
-    Queries: definition hours (2), location hours (2), and either holding appointments of the definition at the
+    Queries: definition and location hours (2), and either holding appointments of the definition at the
     location (1) or eligible staff (1), their hours (2) and their holding appointments (1).
     """
-    definition_hours = schedules_by_owner(
-        DefinitionNormalHour.objects.filter(definition=definition),
-        DefinitionSpecialHour.objects.filter(definition=definition),
-        "definition_id",
-    ).get(definition.pk, Schedule())
-    location_hours = schedules_by_owner(
-        LocationNormalHour.objects.filter(location=location),
-        LocationSpecialHour.objects.filter(location=location),
-        "location_id",
-    ).get(location.pk, Schedule())
-    low, high = _utc_bounds(location, start, end, definition)
+    return load_occupancy(load_schedule(definition, location, start, end), start, end)
+
+
+def load_schedule(definition: AppointmentDefinition, location: Location, start: date, end: date) -> Loaded:
+    """The slow-changing half: hours, and eligible staff with their hours (no occupancy yet).
+
+    Booking reads this before taking its lock, so the lock is held only for the occupancy read and the insert.
+    """
+    # The definition's and the location's hours come back together: one query for weekly rows, one for dated.
+    definition_key = Value("definition", output_field=CharField())
+    location_key = Value("location", output_field=CharField())
+    weekly = weekly_rows(DefinitionNormalHour.objects.filter(definition=definition), definition_key).union(
+        weekly_rows(LocationNormalHour.objects.filter(location=location), location_key), all=True
+    )
+    dated = dated_rows(DefinitionSpecialHour.objects.filter(definition=definition), definition_key).union(
+        dated_rows(LocationSpecialHour.objects.filter(location=location), location_key), all=True
+    )
+    schedules = schedules_from_rows(weekly, dated)
+    definition_hours = schedules.get("definition", Schedule())
+    location_hours = schedules.get("location", Schedule())
     loaded = Loaded(
         context=Context(rules=rules_of(definition), tz=location.timezone, definition_hours=definition_hours,
                         location_hours=location_hours),
@@ -185,11 +194,7 @@ def load_availability(definition: AppointmentDefinition, location: Location, sta
         location=location,
     )  # fmt: skip
     if not definition.requires_staff:
-        rows = _holding_overlapping(low, high).filter(definition=definition, location=location)
-        occupancies = tuple(rows.values_list("occupancy_start", "occupancy_end"))
-        loaded.context = replace(loaded.context, occupancies=occupancies)
         return loaded
-
     eligible = _eligible_staff(definition, location, start, end)
     ids = list(eligible)
     schedules = schedules_by_owner(
@@ -197,22 +202,11 @@ def load_availability(definition: AppointmentDefinition, location: Location, sta
         ProfileSpecialHour.objects.filter(profile_id__in=ids),
         "profile_id",
     )
-    busy: dict[str, list] = defaultdict(list)
-    if ids:
-        rows = _holding_overlapping(low, high).filter(assigned_staff_id__in=ids)
-        for staff_id, begin, finish in rows.values_list("assigned_staff_id", "occupancy_start", "occupancy_end"):
-            busy[str(staff_id)].append((begin, finish))
     members = []
     for staff_id, entry in eligible.items():
         profile = entry["profile"]
-        members.append(
-            StaffMember(
-                id=staff_id,
-                schedule=schedules.get(profile.pk, Schedule()),
-                busy=tuple(busy.get(staff_id, ())),
-                periods=tuple(entry["periods"]) if entry["periods"] is not None else None,
-            )
-        )
+        periods = tuple(entry["periods"]) if entry["periods"] is not None else None
+        members.append(StaffMember(id=staff_id, schedule=schedules.get(profile.pk, Schedule()), periods=periods))
         loaded.staff[staff_id] = StaffInfo(
             profile=profile,
             is_default_location=entry.get("is_default", False),
@@ -220,6 +214,27 @@ def load_availability(definition: AppointmentDefinition, location: Location, sta
             location_sort_order=entry.get("location_sort"),
         )
     loaded.context = replace(loaded.context, staff=tuple(members))
+    return loaded
+
+
+def load_occupancy(loaded: Loaded, start: date, end: date) -> Loaded:
+    """The contended half: holding appointments that can touch [start, end], one query."""
+    definition, location = loaded.definition, loaded.location
+    low, high = _utc_bounds(location, start, end, definition)
+    if not definition.requires_staff:
+        rows = _holding_overlapping(low, high).filter(definition=definition, location=location)
+        loaded.context = replace(
+            loaded.context, occupancies=tuple(rows.values_list("occupancy_start", "occupancy_end"))
+        )
+        return loaded
+    ids = [member.id for member in loaded.context.staff]
+    busy: dict[str, list] = defaultdict(list)
+    if ids:
+        rows = _holding_overlapping(low, high).filter(assigned_staff_id__in=ids)
+        for staff_id, begin, finish in rows.values_list("assigned_staff_id", "occupancy_start", "occupancy_end"):
+            busy[str(staff_id)].append((begin, finish))
+    members = tuple(replace(member, busy=tuple(busy.get(member.id, ()))) for member in loaded.context.staff)
+    loaded.context = replace(loaded.context, staff=members)
     return loaded
 
 
@@ -330,11 +345,3 @@ def appointments_with_relations() -> QuerySet[Appointment]:
     return Appointment.objects.select_related("definition", "profile", "location", "assigned_staff").order_by(
         "scheduled_start_at", "id"
     )
-
-
-def location_timezone(location_id):
-    """The time zone to read naive request datetimes in when the body has no `timezone` (422 when no location)."""
-    location = Location.objects.filter(pk=location_id).only("timezone").first()
-    if location is None:
-        raise ValidationFailed.on("location_id", "The location does not exist.")
-    return location.timezone

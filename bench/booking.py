@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_booking")
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "5"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 ENV = {
     **os.environ,
     "DATABASE_URL": URL,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,21 +36,35 @@ def token_authenticate(raw: str, *, now: datetime) -> ApiToken | None:
 DAY_INDEX = {day.value: index for index, day in enumerate(DayOfWeek)}
 
 
-def schedules_by_owner(normal: QuerySet, special: QuerySet, owner: str) -> dict[Any, Schedule]:
-    """Hours rows of any subjects (locations, staff profiles, definitions) as the resolver's Schedules, keyed by
-    `owner` (e.g. "profile_id"). Reads plain tuples: two queries whatever the number of subjects."""
+def weekly_rows(normal: QuerySet, owner) -> QuerySet:
+    """(owner, day_of_week, start, end) tuples of normal-hours rows; `owner` is a field name or an expression."""
     start, end = normal.model.WINDOW_FIELDS
-    weekly: dict[Any, list] = defaultdict(list)
-    for key, day, opens, closes in normal.order_by().values_list(owner, "day_of_week", start, end):
-        weekly[key].append(WeeklyHours(DAY_INDEX[day], opens, closes))
+    return normal.order_by().values_list(owner, "day_of_week", start, end)
+
+
+def dated_rows(special: QuerySet, owner) -> QuerySet:
+    """(owner, start_at, end_at, is_repeating, start, end) tuples of special-hours rows."""
     start, end = special.model.WINDOW_FIELDS
-    dated: dict[Any, list] = defaultdict(list)
-    rows = special.order_by().values_list(owner, "start_at", "end_at", "is_repeating", start, end)
-    for key, first, last, repeating, opens, closes in rows:
-        dated[key].append(SpecialHours(first, last, repeating, opens, closes))
+    return special.order_by().values_list(owner, "start_at", "end_at", "is_repeating", start, end)
+
+
+def schedules_from_rows(weekly: Iterable, dated: Iterable) -> dict[Any, Schedule]:
+    """The resolver's Schedules, keyed by owner, from weekly_rows and dated_rows tuples."""
+    normal: dict[Any, list] = defaultdict(list)
+    for key, day, opens, closes in weekly:
+        normal[key].append(WeeklyHours(DAY_INDEX[day], opens, closes))
+    special: dict[Any, list] = defaultdict(list)
+    for key, first, last, repeating, opens, closes in dated:
+        special[key].append(SpecialHours(first, last, repeating, opens, closes))
     return {
-        key: Schedule(tuple(weekly.get(key, ())), tuple(dated.get(key, ()))) for key in weekly.keys() | dated.keys()
+        key: Schedule(tuple(normal.get(key, ())), tuple(special.get(key, ()))) for key in normal.keys() | special.keys()
     }
+
+
+def schedules_by_owner(normal: QuerySet, special: QuerySet, owner: str) -> dict[Any, Schedule]:
+    """Hours of any subjects (locations, staff profiles, definitions) keyed by `owner` (e.g. "profile_id"):
+    two queries whatever the number of subjects, reading plain tuples."""
+    return schedules_from_rows(weekly_rows(normal, owner), dated_rows(special, owner))
 
 
 def locations_visible_to_customers() -> QuerySet[Location]:

@@ -34,7 +34,6 @@ from appointments.services.idempotency import (
 from appointments.services.lifecycle import EDITABLE, appointment_delete, appointment_update
 from appointments.services.links import appointment_link, appointment_unlink
 from config.api.views import RecordViewSet, ResourceViewSet
-from config.localtime import localize
 from config.records import record_delete, record_update
 from directory.api.views import ProfileScopeMixin
 
@@ -295,10 +294,6 @@ class VisibleDefinitionsViewSet(ProfileScopeMixin, ResourceViewSet):
 # Appointments ----------------------------------------------------------------------------------------------
 
 
-def _aware(value, tz, field: str):
-    return None if value is None else localize(value, tz, field)
-
-
 class AppointmentViewSet(ResourceViewSet):
     """/appointments and /profiles/{uuid}/appointments (the latter scoped to that profile)."""
 
@@ -352,13 +347,12 @@ class AppointmentViewSet(ResourceViewSet):
         scoped = "profile_id" in self.kwargs  # /profiles/{uuid}/appointments: the profile comes from the URL
         data = self.validated_input_of(s.ProfileAppointmentCreateInput if scoped else s.AppointmentCreateInput)
         profile_id = self.scoped_profile_id() if scoped else data["profile_id"]
-        tz = data.get("timezone") or selectors.location_timezone(data["location_id"])
         booking = BookingRequest(
             definition_id=data["appointment_definition_id"],
             profile_id=str(profile_id),
             location_id=data["location_id"],
-            start=localize(data["scheduled_start_at"], tz, "scheduled_start_at"),
-            end=_aware(data.get("scheduled_end_at"), tz, "scheduled_end_at"),
+            start=data["scheduled_start_at"],
+            end=data.get("scheduled_end_at"),
             timezone=data.get("timezone"),
             assigned_staff_id=data.get("assigned_staff_id"),
             notes=data.get("notes") or "",
@@ -372,17 +366,17 @@ class AppointmentViewSet(ResourceViewSet):
             booking, actor=self.principal.actor,
             customer_id=self.principal.profile_id if self.principal.is_customer else None,
         )  # fmt: skip
-        return self.output(self.refetch(appointment), status.HTTP_201_CREATED)
+        # The service returns the row with its definition, profile and location loaded: no re-read needed.
+        return self.output(appointment, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         appointment = self.get_object()
         data = self.validated_input_of(s.AppointmentUpdateInput)
         reschedule = None
         if "scheduled_start_at" in data:
-            tz = data.get("timezone") or appointment.timezone
             reschedule = {
-                "start": localize(data["scheduled_start_at"], tz, "scheduled_start_at"),
-                "end": _aware(data.get("scheduled_end_at"), tz, "scheduled_end_at"),
+                "start": data["scheduled_start_at"],
+                "end": data.get("scheduled_end_at"),
                 "timezone_": data.get("timezone"),
                 "assigned_staff_id": str(data["assigned_staff_id"]) if data.get("assigned_staff_id") else None,
                 "override": data["override_availability"],

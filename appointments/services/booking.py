@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -13,14 +14,16 @@ from django.utils import timezone
 from appointments import hooks
 from appointments.enums import AppointmentStatus, BookingType
 from appointments.models import Appointment, AppointmentEvent
-from appointments.services.reservation import SlotUnavailable, bookable_definition, is_overlap_violation, reserve
+from appointments.selectors import linked_location
+from appointments.services.reservation import SlotUnavailable, bookable_at, is_overlap_violation, reserve
 from config.errors import Forbidden, ValidationFailed
+from config.localtime import localize
 from directory.models import Profile
 
 
 @dataclass(frozen=True)
 class BookingRequest:
-    """A validated create body; `start`/`end` are aware datetimes (the API layer has applied `timezone`)."""
+    """A validated create body. Naive `start`/`end` are wall times in `timezone`, or the location's when None."""
 
     definition_id: int
     profile_id: str
@@ -52,19 +55,24 @@ def appointment_book(
         raise Forbidden("A customer token can only book for its own profile.")
     if customer and request.override_availability:
         raise Forbidden("Only staff and integrations can override availability.")
-    definition = bookable_definition(request.definition_id, customer=customer)
+    definition, location = bookable_at(request.definition_id, request.location_id, customer=customer)
     profile = Profile.objects.filter(pk=request.profile_id).first()
     if profile is None:
         raise ValidationFailed.on("profile_id", "The profile does not exist.")
     if request.answers:
         raise ValidationFailed.on("answers", "This appointment definition has no booking questionnaire.")
+    if location is None:
+        location = linked_location(definition, request.location_id)  # raises the 422 that says why
+    tz = request.timezone or location.timezone
+    start = localize(request.start, tz, "scheduled_start_at")
+    end = localize(request.end, tz, "scheduled_end_at") if request.end is not None else None
     try:
         with transaction.atomic():
-            location, held = reserve(
+            held = reserve(
                 definition,
-                request.location_id,
-                request.start,
-                request.end,
+                location,
+                start,
+                end,
                 staff_id=str(request.assigned_staff_id) if request.assigned_staff_id else None,
                 override=request.override_availability,
                 now=now,
@@ -75,7 +83,7 @@ def appointment_book(
                 definition=definition,
                 profile=profile,
                 location=location,
-                assigned_staff_id=held.staff_id,
+                assigned_staff_id=UUID(held.staff_id) if held.staff_id else None,
                 status=status,
                 scheduled_start_at=held.start,
                 scheduled_end_at=held.end,

@@ -13,6 +13,7 @@ from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment, AppointmentEvent
 from appointments.services.reservation import SlotUnavailable, is_overlap_violation, reserve
 from config.errors import Forbidden, NotFound, ValidationFailed
+from config.localtime import localize
 
 ALLOWED: dict[str, frozenset[str]] = {
     S.REQUESTED: frozenset({S.CONFIRMED, S.REJECTED, S.CANCELLED}),
@@ -90,11 +91,17 @@ def appointment_reschedule(
     assigned_staff_id: str | None = None, override: bool = False, actor: str, reason: str = "",
     now: datetime | None = None,
 ) -> Appointment:  # fmt: skip
-    """Move an appointment to a new time, validated like a new booking without counting its own occupancy."""
+    """Move an appointment to a new time, validated like a new booking without counting its own occupancy.
+
+    Naive `start`/`end` are wall times in `timezone_`, or in the appointment's time zone when that is None.
+    """
     now = now or timezone.now()
     try:
         with transaction.atomic():
             appointment = _locked(appointment_id)
+            tz = timezone_ or appointment.timezone
+            start = localize(start, tz, "scheduled_start_at")
+            end = localize(end, tz, "scheduled_end_at") if end is not None else None
             if appointment.status not in RESCHEDULABLE:
                 raise ValidationFailed.on(
                     "scheduled_start_at", f"A {appointment.status} appointment cannot be rescheduled."
@@ -106,8 +113,8 @@ def appointment_reschedule(
                     appointment.timezone = timezone_
                     appointment.save(update_fields=["timezone", "updated_at"])
                 return appointment
-            _, held = reserve(
-                appointment.definition, appointment.location_id, start, end, staff_id=staff, override=override,
+            held = reserve(
+                appointment.definition, appointment.location, start, end, staff_id=staff, override=override,
                 now=now, current=appointment,
             )  # fmt: skip
             old_start = appointment.scheduled_start_at

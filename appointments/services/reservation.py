@@ -16,7 +16,7 @@ from django.db import IntegrityError, OperationalError
 from appointments.availability import NotEligible, Slot, has_slot, occupancy
 from appointments.enums import HOLDING_STATUSES, BookingType
 from appointments.models import Appointment, AppointmentDefinition, DefinitionLocation
-from appointments.selectors import Loaded, linked_location, load_availability, rules_of
+from appointments.selectors import Loaded, load_occupancy, load_schedule, rules_of
 from config.errors import Conflict, ValidationFailed
 from directory.models import Location, Profile
 
@@ -44,9 +44,19 @@ class Reservation:
     staff_id: str | None
 
 
-def bookable_definition(definition_id, *, customer: bool) -> AppointmentDefinition:
-    """The definition, if it can be booked at all (by this kind of caller): 422 on appointment_definition_id."""
-    definition = AppointmentDefinition.objects.filter(pk=definition_id).first()
+def bookable_at(definition_id, location_id, *, customer: bool) -> tuple[AppointmentDefinition, Location | None]:
+    """The definition, if it can be booked at all (by this kind of caller), and the location when it is linked.
+
+    One query on the happy path (the active link with both ends). Definition problems are a 422 on
+    appointment_definition_id; an unlinked location comes back as None for the caller to report after its own
+    checks (selectors.linked_location says why).
+    """
+    link = (
+        DefinitionLocation.objects.select_related("definition", "location")
+        .filter(definition_id=definition_id, location_id=location_id, is_active=True)
+        .first()
+    )
+    definition = link.definition if link else AppointmentDefinition.objects.filter(pk=definition_id).first()
     field = "appointment_definition_id"
     if definition is None:
         raise ValidationFailed.on(field, "The appointment definition does not exist.")
@@ -56,7 +66,7 @@ def bookable_definition(definition_id, *, customer: bool) -> AppointmentDefiniti
         raise ValidationFailed.on(field, "This service is walk-in only: join the queue instead of booking.")
     if customer and not (definition.is_published and definition.allow_customer_booking):
         raise ValidationFailed.on(field, "This appointment definition cannot be booked by customers.")
-    return definition
+    return definition, link.location if link else None
 
 
 def checked_end(definition: AppointmentDefinition, start: datetime, end: datetime | None) -> datetime:
@@ -72,7 +82,7 @@ def checked_end(definition: AppointmentDefinition, start: datetime, end: datetim
 
 def reserve(
     definition: AppointmentDefinition,
-    location_id,
+    location: Location,
     start: datetime,
     end: datetime | None,
     *,
@@ -80,21 +90,27 @@ def reserve(
     override: bool,
     now: datetime,
     current: Appointment | None = None,
-) -> tuple[Location, Reservation]:
-    """Take the locks, check the slot, choose the staff member. Call inside a transaction.
+) -> Reservation:
+    """Check the slot and choose the staff member under the booking locks. Call inside a transaction.
 
-    `current` is the appointment being rescheduled: its own occupancy does not block it.
+    `location` must be linked to the definition (selectors.linked_location). `current` is the appointment being
+    rescheduled: its own occupancy does not block it.
     """
     end = checked_end(definition, start, end)
-    location = linked_location(definition, location_id)
     if staff_id is not None and not definition.requires_staff:
         raise ValidationFailed.on("assigned_staff_id", "This appointment definition is not booked with a staff member.")
     if definition.requires_staff and staff_id is None and definition.customer_must_select_staff:
         raise ValidationFailed.on("assigned_staff_id", "Pick a staff member for this appointment.")
+    local_day = start.astimezone(location.timezone).date()
+    # Hours and staff lists are read before the lock: only occupancy is contended.
+    loaded = load_schedule(definition, location, local_day, local_day)
     try:
-        DefinitionLocation.objects.select_for_update().get(definition=definition, location=location, is_active=True)
-        local_day = start.astimezone(location.timezone).date()
-        loaded = load_availability(definition, location, local_day, local_day)
+        link = DefinitionLocation.objects.select_for_update().filter(
+            definition=definition, location=location, is_active=True
+        )
+        if not link.values_list("pk", flat=True).first():
+            raise ValidationFailed.on("location_id", "This appointment definition is not offered at this location.")
+        loaded = load_occupancy(loaded, local_day, local_day)
         ignore = (current.occupancy_start, current.occupancy_end) if current and current.is_holding else None
         occupied = occupancy(start, end, rules_of(definition))
         if override:
@@ -106,7 +122,7 @@ def reserve(
         )
     except OperationalError as exc:  # lock_timeout on PostgreSQL
         raise SlotUnavailable("The slot is busy being booked; try again.") from exc
-    return location, Reservation(start, end, occupied[0], occupied[1], chosen)
+    return Reservation(start, end, occupied[0], occupied[1], chosen)
 
 
 def _slot_candidates(loaded: Loaded, start: datetime, staff_id, ignore, now) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from rest_framework import serializers
 
 
@@ -18,4 +20,12 @@ class OutputSerializer(NullBlankMixin, serializers.Serializer):
 
 
 class OutputModelSerializer(NullBlankMixin, serializers.ModelSerializer):
-    pass
+    """Builds its fields from the model once per class, then copies them (DRF rebuilds them per instance)."""
+
+    def get_fields(self):
+        cls = type(self)
+        prototype = cls.__dict__.get("_prototype_fields")
+        if prototype is None:
+            prototype = super().get_fields()
+            cls._prototype_fields = prototype
+        return copy.deepcopy(prototype)
