@@ -192,11 +192,6 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
         }
         return Response({"data": rows, "meta": meta})
 
-    def validated_input_of(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
 
 class DefinitionChildMixin(CustomerDefinitionsMixin):
     def get_definition(self) -> AppointmentDefinition:
@@ -249,8 +244,6 @@ class DefinitionLocationViewSet(DefinitionChildMixin, ResourceViewSet):
     def perform_destroy(self, instance):
         record_delete(instance)
 
-    validated_input_of = DefinitionViewSet.validated_input_of
-
 
 class DefinitionStaffViewSet(DefinitionChildMixin, ResourceViewSet):
     customer_actions = ("list", "retrieve")
@@ -261,17 +254,13 @@ class DefinitionStaffViewSet(DefinitionChildMixin, ResourceViewSet):
     def get_queryset(self):
         return DefinitionStaff.objects.filter(definition=self.get_definition()).select_related("staff")
 
-    def get_input_serializer(self, *args, **kwargs):
-        if args and args[0] is not None:  # an update: only is_active and sort_order change
-            kwargs.setdefault("context", self.get_serializer_context())
-            return s.DefinitionStaffUpdateInput(*args[1:], **kwargs)
-        return super().get_input_serializer(*args, **kwargs)
-
     def perform_create(self, data):
         return definition_staff_add(self.get_definition(), **data)
 
-    def perform_update(self, instance, data):
-        return record_update(instance, **data)
+    def update(self, request, *args, **kwargs):
+        # An existing row changes only is_active and sort_order; the staff member stays.
+        link = record_update(self.get_object(), **self.validated_input_of(s.DefinitionStaffUpdateInput))
+        return self.output(self.refetch(link))
 
     def perform_destroy(self, instance):
         definition_staff_remove(instance)
@@ -414,5 +403,3 @@ class AppointmentViewSet(ResourceViewSet):
         data = self.validated_input_of(s.LinkInput)
         appointment_unlink(appointment_id=appointment.pk, type=data["type"], target_id=data["id"])
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    validated_input_of = DefinitionViewSet.validated_input_of

@@ -39,6 +39,12 @@ class ResourceViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    def validated_input_of(self, serializer_class) -> dict:
+        """Validate the body with a serializer other than the view's input serializer (action bodies)."""
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
     def output(self, instance, status_code: int = status.HTTP_200_OK) -> Response:
         return Response({"data": self.get_serializer(instance).data}, status=status_code)
 
