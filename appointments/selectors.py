@@ -31,7 +31,7 @@ from appointments.models import (
     DefinitionSpecialHour,
     DefinitionStaff,
 )
-from config.errors import NotFound, ValidationFailed
+from config.errors import ValidationFailed
 from directory.enums import AssignmentType
 from directory.hours import Schedule
 from directory.models import (
@@ -69,17 +69,6 @@ class Loaded:
     definition: AppointmentDefinition
     location: Location
     staff: dict[str, StaffInfo] = field(default_factory=dict)
-
-
-def definitions() -> QuerySet[AppointmentDefinition]:
-    return AppointmentDefinition.objects.all()
-
-
-def definition_get(definition_id) -> AppointmentDefinition:
-    definition = AppointmentDefinition.objects.filter(pk=definition_id).first()
-    if definition is None:
-        raise NotFound("Appointment definition not found.")
-    return definition
 
 
 def linked_location(definition: AppointmentDefinition, location_id) -> Location:

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from directory.enums import DayOfWeek
 from directory.hours import Schedule, SpecialHours, WeeklyHours
-from directory.models import ApiToken, Location, Profile, StaffAssignment
+from directory.models import ApiToken, Location
 
 # last_used_at is written at most this often per token, so reads do not each become a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -69,11 +69,3 @@ def schedules_by_owner(normal: QuerySet, special: QuerySet, owner: str) -> dict[
 
 def locations_visible_to_customers() -> QuerySet[Location]:
     return Location.objects.filter(is_published=True)
-
-
-def profile_for(profile_id) -> Profile | None:
-    return Profile.objects.filter(pk=profile_id).first()
-
-
-def staff_assignments_at(location_id: int) -> QuerySet[StaffAssignment]:
-    return StaffAssignment.objects.filter(location_id=location_id).select_related("profile", "location")
