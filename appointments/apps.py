@@ -5,6 +5,11 @@ class AppointmentsConfig(AppConfig):
     name = "appointments"
     verbose_name = "Appointments"
 
+    def ready(self) -> None:
+        from appointments.models.schedule import connect_schedule_signals
+
+        connect_schedule_signals()
+
     def seed_demo(self, stdout) -> None:
         from appointments.demo import seed
 

@@ -6,7 +6,8 @@ The queries do not depend on the number of staff or days: hours, staff and occup
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -204,6 +205,40 @@ def load_schedule(definition: AppointmentDefinition, location: Location, start: 
         )
     loaded.context = replace(loaded.context, staff=tuple(members))
     return loaded
+
+
+SCHEDULE_CACHE_SIZE = 512
+_schedules: OrderedDict[tuple, Loaded] = OrderedDict()
+_schedules_lock = threading.Lock()
+
+
+def cached_schedule(definition: AppointmentDefinition, location: Location, day: date, token: int | None) -> Loaded:
+    """load_schedule for one local day, from this process's cache while the schedule version is `token`.
+
+    `token` is the ScheduleVersion token read with the definition (models.schedule.schedule_token); None reads
+    the database. The key also holds every definition and location field the schedule depends on, so edits to
+    those rows need no version bump. Callers get a copy whose occupancy they may fill in.
+    """
+    if token is None:
+        return load_schedule(definition, location, day, day)
+    key = (token, definition.pk, definition.handle, definition.use_staff_from_location, rules_of(definition),
+           location.pk, location.timezone, day)  # fmt: skip
+    with _schedules_lock:
+        loaded = _schedules.get(key)
+        if loaded is not None:
+            _schedules.move_to_end(key)
+    if loaded is None:
+        loaded = load_schedule(definition, location, day, day)
+        with _schedules_lock:
+            _schedules[key] = loaded
+            while len(_schedules) > SCHEDULE_CACHE_SIZE:
+                _schedules.popitem(last=False)
+    return replace(loaded, definition=definition, location=location)
+
+
+def clear_schedule_cache() -> None:
+    with _schedules_lock:
+        _schedules.clear()
 
 
 def load_occupancy(loaded: Loaded, start: date, end: date) -> Loaded:

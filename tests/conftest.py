@@ -41,12 +41,17 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle counters live in the cache; token ids repeat across tests, so start each test clean."""
+    """Throttle counters and schedules live in caches, and ids and schedule tokens repeat across rolled-back
+    tests, so every test starts clean."""
     from django.core.cache import cache
 
+    from appointments.selectors import clear_schedule_cache
+
     cache.clear()
+    clear_schedule_cache()
     yield
     cache.clear()
+    clear_schedule_cache()
 
 
 class BearerClient(APIClient):

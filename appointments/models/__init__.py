@@ -7,6 +7,7 @@ from appointments.models.definition import (
     DefinitionStaff,
 )
 from appointments.models.event import AppointmentEvent, AppointmentLink, IdempotencyRecord
+from appointments.models.schedule import ScheduleVersion
 
 __all__ = [
     "Appointment",
@@ -18,4 +19,5 @@ __all__ = [
     "DefinitionNormalHour",
     "DefinitionSpecialHour",
     "DefinitionStaff",
+    "ScheduleVersion",
 ]

@@ -55,7 +55,7 @@ def appointment_book(
         raise Forbidden("A customer token can only book for its own profile.")
     if customer and request.override_availability:
         raise Forbidden("Only staff and integrations can override availability.")
-    definition, location = bookable_at(request.definition_id, request.location_id, customer=customer)
+    definition, location, schedule_token = bookable_at(request.definition_id, request.location_id, customer=customer)
     profile = Profile.objects.filter(pk=request.profile_id).first()
     if profile is None:
         raise ValidationFailed.on("profile_id", "The profile does not exist.")
@@ -76,6 +76,7 @@ def appointment_book(
                 staff_id=str(request.assigned_staff_id) if request.assigned_staff_id else None,
                 override=request.override_availability,
                 now=now,
+                schedule_token=schedule_token,
             )
             instant = definition.booking_type == BookingType.INSTANT
             status = AppointmentStatus.CONFIRMED if instant else AppointmentStatus.REQUESTED

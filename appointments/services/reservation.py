@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db import IntegrityError, OperationalError
 
 from appointments.availability import NotEligible, Slot, has_slot, occupancy
 from appointments.enums import HOLDING_STATUSES, BookingType
 from appointments.models import Appointment, AppointmentDefinition, DefinitionLocation
-from appointments.selectors import Loaded, load_occupancy, load_schedule, rules_of
+from appointments.models.schedule import schedule_token
+from appointments.selectors import Loaded, cached_schedule, load_occupancy, rules_of
 from config.errors import Conflict, ValidationFailed
 from directory.models import Location, Profile
 
@@ -44,15 +46,22 @@ class Reservation:
     staff_id: str | None
 
 
-def bookable_at(definition_id, location_id, *, customer: bool) -> tuple[AppointmentDefinition, Location | None]:
+class Bookable(NamedTuple):
+    definition: AppointmentDefinition
+    location: Location | None
+    schedule_token: int | None = None
+
+
+def bookable_at(definition_id, location_id, *, customer: bool) -> Bookable:
     """The definition, if it can be booked at all (by this kind of caller), and the location when it is linked.
 
-    One query on the happy path (the active link with both ends). Definition problems are a 422 on
-    appointment_definition_id; an unlinked location comes back as None for the caller to report after its own
-    checks (selectors.linked_location says why).
+    One query on the happy path: the active link with both ends and the schedule version token (for
+    selectors.cached_schedule). Definition problems are a 422 on appointment_definition_id; an unlinked location
+    comes back as None for the caller to report after its own checks (selectors.linked_location says why).
     """
     link = (
         DefinitionLocation.objects.select_related("definition", "location")
+        .annotate(schedule_token=schedule_token())
         .filter(definition_id=definition_id, location_id=location_id, is_active=True)
         .first()
     )
@@ -66,7 +75,9 @@ def bookable_at(definition_id, location_id, *, customer: bool) -> tuple[Appointm
         raise ValidationFailed.on(field, "This service is walk-in only: join the queue instead of booking.")
     if customer and not (definition.is_published and definition.allow_customer_booking):
         raise ValidationFailed.on(field, "This appointment definition cannot be booked by customers.")
-    return definition, link.location if link else None
+    if link is None:
+        return Bookable(definition, None)
+    return Bookable(definition, link.location, link.schedule_token)
 
 
 def checked_end(definition: AppointmentDefinition, start: datetime, end: datetime | None) -> datetime:
@@ -90,11 +101,13 @@ def reserve(
     override: bool,
     now: datetime,
     current: Appointment | None = None,
+    schedule_token: int | None = None,
 ) -> Reservation:
     """Check the slot and choose the staff member under the booking locks. Call inside a transaction.
 
     `location` must be linked to the definition (selectors.linked_location). `current` is the appointment being
-    rescheduled: its own occupancy does not block it.
+    rescheduled: its own occupancy does not block it. `schedule_token` lets the hours and staff lists come from
+    the schedule cache (see bookable_at).
     """
     end = checked_end(definition, start, end)
     if staff_id is not None and not definition.requires_staff:
@@ -103,7 +116,7 @@ def reserve(
         raise ValidationFailed.on("assigned_staff_id", "Pick a staff member for this appointment.")
     local_day = start.astimezone(location.timezone).date()
     # Hours and staff lists are read before the lock: only occupancy is contended.
-    loaded = load_schedule(definition, location, local_day, local_day)
+    loaded = cached_schedule(definition, location, local_day, schedule_token)
     try:
         link = DefinitionLocation.objects.select_for_update().filter(
             definition=definition, location=location, is_active=True
