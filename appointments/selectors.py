@@ -6,8 +6,7 @@ The queries do not depend on the number of staff or days: hours, staff and occup
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -28,11 +27,16 @@ from appointments.enums import HOLDING_STATUSES, BookingType
 from appointments.models import (
     Appointment,
     AppointmentDefinition,
+    DefinitionLocation,
     DefinitionNormalHour,
     DefinitionSpecialHour,
     DefinitionStaff,
+    ScheduleVersion,
 )
+from appointments.models.schedule import ROW_ID as SCHEDULE_ROW_ID
 from config.errors import ValidationFailed
+from config.lru import LRU, from_row_values, row_values
+from config.reads import scalar_by
 from directory.enums import AssignmentType
 from directory.hours import Schedule
 from directory.models import (
@@ -207,38 +211,54 @@ def load_schedule(definition: AppointmentDefinition, location: Location, start: 
     return loaded
 
 
-SCHEDULE_CACHE_SIZE = 512
-_schedules: OrderedDict[tuple, Loaded] = OrderedDict()
-_schedules_lock = threading.Lock()
+# Per-process caches of what booking reads that is not an appointment, valid while the schedule token is unchanged
+# (models.schedule.ScheduleVersion). Every key starts with the token.
+_bookables = LRU(1024)
+_schedules = LRU(512)
+
+
+def current_schedule_token() -> int | None:
+    """The ScheduleVersion token now (None when its row is missing: then nothing is cached)."""
+    return scalar_by(ScheduleVersion, "token", "id", SCHEDULE_ROW_ID)
+
+
+def definition_at(definition_id: int, location_id: int, token: int | None) -> tuple:
+    """(definition or None, location or None): the location only when actively linked to the definition.
+
+    Fresh instances every call; the rows come from the cache while `token` is current.
+    """
+
+    def load() -> tuple:
+        link = (
+            DefinitionLocation.objects.select_related("definition", "location")
+            .filter(definition_id=definition_id, location_id=location_id, is_active=True)
+            .first()
+        )
+        if link is not None:
+            return row_values(link.definition), row_values(link.location)
+        return row_values(AppointmentDefinition.objects.filter(pk=definition_id).first()), None
+
+    values = load() if token is None else _bookables.get((token, definition_id, location_id), load)
+    return from_row_values(AppointmentDefinition, values[0]), from_row_values(Location, values[1])
 
 
 def cached_schedule(definition: AppointmentDefinition, location: Location, day: date, token: int | None) -> Loaded:
-    """load_schedule for one local day, from this process's cache while the schedule version is `token`.
+    """load_schedule for one local day, from this process's cache while the schedule token is `token`.
 
-    `token` is the ScheduleVersion token read with the definition (models.schedule.schedule_token); None reads
-    the database. The key also holds every definition and location field the schedule depends on, so edits to
-    those rows need no version bump. Callers get a copy whose occupancy they may fill in.
+    The key also holds every definition and location field the schedule depends on. Callers get a copy whose
+    occupancy they may fill in.
     """
     if token is None:
         return load_schedule(definition, location, day, day)
     key = (token, definition.pk, definition.handle, definition.use_staff_from_location, rules_of(definition),
            location.pk, location.timezone, day)  # fmt: skip
-    with _schedules_lock:
-        loaded = _schedules.get(key)
-        if loaded is not None:
-            _schedules.move_to_end(key)
-    if loaded is None:
-        loaded = load_schedule(definition, location, day, day)
-        with _schedules_lock:
-            _schedules[key] = loaded
-            while len(_schedules) > SCHEDULE_CACHE_SIZE:
-                _schedules.popitem(last=False)
+    loaded = _schedules.get(key, lambda: load_schedule(definition, location, day, day))
     return replace(loaded, definition=definition, location=location)
 
 
 def clear_schedule_cache() -> None:
-    with _schedules_lock:
-        _schedules.clear()
+    _bookables.clear()
+    _schedules.clear()
 
 
 def load_occupancy(loaded: Loaded, start: date, end: date) -> Loaded:

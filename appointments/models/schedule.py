@@ -1,10 +1,12 @@
-"""The schedule version: one row that changes whenever anything a booking's schedule is built from changes.
+"""The schedule version: one row that changes whenever anything booking reads, other than appointments, changes.
 
-Booking keeps the hours and staff lists it reads (selectors.cached_schedule) in a per-process cache keyed by this
-token, and reads the token in the same query that loads the definition. Every save or delete of hours, staff
-links or staff assignments writes a new random token in the same transaction (see `connect_schedule_signals`),
-so a committed change reaches the next booking in every process. The token is random rather than a counter so
-that a rolled-back change can never hand its token to a later, different state.
+Booking keeps the definition, location and link it reads (selectors.definition_at) and the hours and staff lists
+(selectors.cached_schedule) in per-process caches keyed by this token, which it reads first: one small query
+instead of three to six. Every save or delete of a definition, location, link, hours row, staff link or staff
+assignment writes a new random token in the same transaction (see `connect_schedule_signals`), so a committed
+change reaches the next booking in every process. The token is random rather than a counter so that a
+rolled-back change can never hand its token to a later, different state. Writes that skip model signals
+(QuerySet.update, bulk_create) to these tables must call `schedule_changed` themselves.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
-from django.db.models import Subquery
 from django.db.models.signals import post_delete, post_save
 
 ROW_ID = 1
@@ -28,11 +29,6 @@ class ScheduleVersion(models.Model):
         return f"schedule version {self.token}"
 
 
-def schedule_token() -> Subquery:
-    """The current token as a subquery, to annotate onto a query the caller makes anyway (NULL if no row)."""
-    return Subquery(ScheduleVersion.objects.filter(pk=ROW_ID).values("token")[:1])
-
-
 def schedule_changed(**kwargs) -> None:
     token = secrets.randbits(62)
     if not ScheduleVersion.objects.filter(pk=ROW_ID).update(token=token):
@@ -40,9 +36,16 @@ def schedule_changed(**kwargs) -> None:
 
 
 def schedule_sources() -> list[type[models.Model]]:
-    """Every model whose rows load_schedule reads: hours of definitions, locations and staff, and staff lists."""
-    from appointments.models.definition import DefinitionNormalHour, DefinitionSpecialHour, DefinitionStaff
+    """Every model whose rows booking caches: definitions, locations, links, hours, and staff lists."""
+    from appointments.models.definition import (
+        AppointmentDefinition,
+        DefinitionLocation,
+        DefinitionNormalHour,
+        DefinitionSpecialHour,
+        DefinitionStaff,
+    )
     from directory.models import (
+        Location,
         LocationNormalHour,
         LocationSpecialHour,
         ProfileNormalHour,
@@ -50,8 +53,9 @@ def schedule_sources() -> list[type[models.Model]]:
         StaffAssignment,
     )
 
-    return [DefinitionNormalHour, DefinitionSpecialHour, DefinitionStaff, LocationNormalHour, LocationSpecialHour,
-            ProfileNormalHour, ProfileSpecialHour, StaffAssignment]  # fmt: skip
+    return [AppointmentDefinition, DefinitionLocation, DefinitionNormalHour, DefinitionSpecialHour, DefinitionStaff,
+            Location, LocationNormalHour, LocationSpecialHour, ProfileNormalHour, ProfileSpecialHour,
+            StaffAssignment]  # fmt: skip
 
 
 def connect_schedule_signals() -> None:

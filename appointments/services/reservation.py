@@ -17,8 +17,14 @@ from django.db import IntegrityError, OperationalError
 from appointments.availability import NotEligible, Slot, has_slot, occupancy
 from appointments.enums import HOLDING_STATUSES, BookingType
 from appointments.models import Appointment, AppointmentDefinition, DefinitionLocation
-from appointments.models.schedule import schedule_token
-from appointments.selectors import Loaded, cached_schedule, load_occupancy, rules_of
+from appointments.selectors import (
+    Loaded,
+    cached_schedule,
+    current_schedule_token,
+    definition_at,
+    load_occupancy,
+    rules_of,
+)
 from config.errors import Conflict, ValidationFailed
 from directory.models import Location, Profile
 
@@ -55,17 +61,13 @@ class Bookable(NamedTuple):
 def bookable_at(definition_id, location_id, *, customer: bool) -> Bookable:
     """The definition, if it can be booked at all (by this kind of caller), and the location when it is linked.
 
-    One query on the happy path: the active link with both ends and the schedule version token (for
-    selectors.cached_schedule). Definition problems are a 422 on appointment_definition_id; an unlinked location
-    comes back as None for the caller to report after its own checks (selectors.linked_location says why).
+    One small query while the caches are warm: the schedule token, under which the definition, location and link
+    are cached (selectors.definition_at). Definition problems are a 422 on appointment_definition_id; an unlinked
+    location comes back as None for the caller to report after its own checks (selectors.linked_location says
+    why).
     """
-    link = (
-        DefinitionLocation.objects.select_related("definition", "location")
-        .annotate(schedule_token=schedule_token())
-        .filter(definition_id=definition_id, location_id=location_id, is_active=True)
-        .first()
-    )
-    definition = link.definition if link else AppointmentDefinition.objects.filter(pk=definition_id).first()
+    token = current_schedule_token()
+    definition, location = definition_at(definition_id, location_id, token)
     field = "appointment_definition_id"
     if definition is None:
         raise ValidationFailed.on(field, "The appointment definition does not exist.")
@@ -75,9 +77,7 @@ def bookable_at(definition_id, location_id, *, customer: bool) -> Bookable:
         raise ValidationFailed.on(field, "This service is walk-in only: join the queue instead of booking.")
     if customer and not (definition.is_published and definition.allow_customer_booking):
         raise ValidationFailed.on(field, "This appointment definition cannot be booked by customers.")
-    if link is None:
-        return Bookable(definition, None)
-    return Bookable(definition, link.location, link.schedule_token)
+    return Bookable(definition, location, token)
 
 
 def checked_end(definition: AppointmentDefinition, start: datetime, end: datetime | None) -> datetime:
