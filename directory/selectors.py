@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from config.reads import row_by
 from directory.enums import DayOfWeek
 from directory.hours import Schedule, SpecialHours, WeeklyHours
 from directory.models import ApiToken, Location
@@ -24,7 +25,7 @@ def token_hash(raw: str) -> str:
 
 def token_authenticate(raw: str, *, now: datetime) -> ApiToken | None:
     """The usable token with that secret, or None; notes when it was last used."""
-    token = ApiToken.objects.filter(key_hash=token_hash(raw)).first()
+    token = row_by(ApiToken, "key_hash", token_hash(raw))  # every API request: prebuilt SQL
     if token is None or not token.is_usable(now):
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

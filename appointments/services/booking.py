@@ -18,7 +18,11 @@ from appointments.selectors import linked_location
 from appointments.services.reservation import SlotUnavailable, bookable_at, is_overlap_violation, reserve
 from config.errors import Forbidden, ValidationFailed
 from config.localtime import localize
+from config.reads import row_by
 from directory.models import Profile
+
+# The profile's columns the booking response shows (the rest load lazily if anything asks).
+PROFILE_SHOWN = ("first_name", "last_name", "email")
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ def appointment_book(
     if customer and request.override_availability:
         raise Forbidden("Only staff and integrations can override availability.")
     definition, location, schedule_token = bookable_at(request.definition_id, request.location_id, customer=customer)
-    profile = Profile.objects.filter(pk=request.profile_id).first()
+    profile = row_by(Profile, "id", request.profile_id, fields=PROFILE_SHOWN)
     if profile is None:
         raise ValidationFailed.on("profile_id", "The profile does not exist.")
     if request.answers:
