@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -48,7 +49,8 @@ def row_values(instance: models.Model | None) -> tuple | None:
 
 
 def from_row_values(model: type[models.Model], values: tuple | None) -> models.Model | None:
-    """A fresh instance from row_values, as if just read from the database."""
+    """A fresh instance from row_values, as if just read from the database (JSON values copied too)."""
     if values is None:
         return None
+    values = [copy.deepcopy(value) if isinstance(value, dict | list) else value for value in values]
     return model.from_db(DEFAULT_DB_ALIAS, [field.attname for field in model._meta.concrete_fields], values)

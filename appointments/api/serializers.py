@@ -13,7 +13,7 @@ from appointments.models import (
     DefinitionStaff,
 )
 from config.api.fields import LenientDateField, LocalDateTimeField
-from config.api.serializers import OutputModelSerializer, OutputSerializer
+from config.api.serializers import InputSerializer, OutputModelSerializer, OutputSerializer
 from directory.api.serializers import (
     HOUR_STAMPS,
     LocationSummarySerializer,
@@ -348,7 +348,7 @@ class AppointmentEventSerializer(OutputSerializer):
     at = serializers.DateTimeField()
 
 
-class AppointmentTimesInput(serializers.Serializer):
+class AppointmentTimesInput(InputSerializer):
     scheduled_start_at = LocalDateTimeField()
     scheduled_end_at = LocalDateTimeField(required=False, allow_null=True)
     timezone = TimeZoneSerializerField(required=False, allow_null=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import pre_delete, pre_save
 
 ROW_ID = 1
 
@@ -30,6 +30,8 @@ class ScheduleVersion(models.Model):
 
 
 def schedule_changed(**kwargs) -> None:
+    """Runs before the row is written, so every transaction locks the version row before any source row: two
+    editing transactions queue on it instead of deadlocking over rows taken in opposite orders."""
     token = secrets.randbits(62)
     if not ScheduleVersion.objects.filter(pk=ROW_ID).update(token=token):
         ScheduleVersion.objects.update_or_create(pk=ROW_ID, defaults={"token": token})
@@ -60,5 +62,5 @@ def schedule_sources() -> list[type[models.Model]]:
 
 def connect_schedule_signals() -> None:
     for model in schedule_sources():
-        for signal in (post_save, post_delete):
+        for signal in (pre_save, pre_delete):
             signal.connect(schedule_changed, sender=model, dispatch_uid=f"schedule-{signal}-{model._meta.label}")

@@ -33,6 +33,10 @@ class PrototypeFieldsMixin:
         return {name: _clone(field) for name, field in prototype.items()}
 
 
+class InputSerializer(PrototypeFieldsMixin, serializers.Serializer):
+    """A request body that is only validated, never saved. Its fields are shared prototypes: do not mutate them."""
+
+
 class NullBlankMixin:
     """Every field is present and a field without a value is JSON null, never "" (API.md)."""
 

@@ -1,0 +1,90 @@
+"""The per-process LRU (config.lru) and the prebuilt-SQL reads (config.reads) used on the booking path."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from appointments.models import AppointmentDefinition, ScheduleVersion
+from config.lru import LRU, from_row_values, row_values
+from config.reads import row_by, scalar_by
+from directory.models import ApiToken, Profile
+from tests.factories import DefinitionFactory, ProfileFactory
+
+
+def test_lru_loads_once_and_evicts_the_least_recently_used():
+    cache = LRU(2)
+    loads = []
+
+    def loader(value):
+        def load():
+            loads.append(value)
+            return value
+
+        return load
+
+    assert cache.get("a", loader(1)) == 1
+    assert cache.get("a", loader(99)) == 1  # cached: the loader does not run
+    assert cache.get("b", loader(2)) == 2
+    assert cache.get("a", loader(99)) == 1  # "a" is now the most recent
+    assert cache.get("c", loader(3)) == 3  # evicts "b"
+    assert cache.keys() == ["a", "c"]
+    assert loads == [1, 2, 3]
+    cache.clear()
+    assert cache.keys() == []
+
+
+@pytest.mark.django_db
+def test_row_values_round_trip_gives_independent_instances():
+    definition = DefinitionFactory(meta={"colour": "blue"}, visibility_condition={"==": [1, 1]})
+    values = row_values(AppointmentDefinition.objects.get(pk=definition.pk))
+    first = from_row_values(AppointmentDefinition, values)
+    second = from_row_values(AppointmentDefinition, values)
+    assert first is not second
+    assert (first.pk, first.handle, first.meta, first.updated_at) == (
+        definition.pk, definition.handle, {"colour": "blue"}, definition.updated_at,
+    )  # fmt: skip
+    assert first._state.adding is False and first._state.db == "default"
+    first.meta["colour"] = "red"  # a caller changing its copy does not change the cached row
+    assert second.meta == {"colour": "blue"}
+    assert from_row_values(AppointmentDefinition, values).meta == {"colour": "blue"}
+    assert row_values(None) is None and from_row_values(AppointmentDefinition, None) is None
+
+
+@pytest.mark.django_db
+def test_row_by_reads_one_row_with_converted_values():
+    profile = ProfileFactory(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+    found = row_by(Profile, "id", profile.pk)
+    assert isinstance(found.pk, uuid.UUID)
+    assert (found.pk, found.first_name, found.last_name, found.email, found.created_at) == (
+        profile.pk, "Ada", "Lovelace", "ada@example.com", profile.created_at,
+    )  # fmt: skip
+    assert row_by(Profile, "id", str(profile.pk)).pk == profile.pk  # a string id is prepared like the ORM would
+    assert row_by(Profile, "id", uuid.uuid4()) is None
+
+
+@pytest.mark.django_db
+def test_row_by_with_fields_defers_the_rest(django_assert_num_queries):
+    profile = ProfileFactory(first_name="Ada", mobile_phone="+61400000000")
+    with django_assert_num_queries(1):
+        found = row_by(Profile, "id", profile.pk, fields=("first_name",))
+        assert found.first_name == "Ada"
+    assert found.get_deferred_fields() >= {"last_name", "email", "mobile_phone"}
+    with django_assert_num_queries(1):
+        assert found.mobile_phone == "+61400000000"  # loads lazily, like only()
+
+
+@pytest.mark.django_db
+def test_row_by_on_a_unique_text_column(make_integration_client):
+    client = make_integration_client()
+    found = row_by(ApiToken, "key_hash", client.token.key_hash)
+    assert found == client.token and found.scopes == client.token.scopes
+    assert row_by(ApiToken, "key_hash", "0" * 64) is None
+
+
+@pytest.mark.django_db
+def test_scalar_by_reads_one_column_or_none():
+    ScheduleVersion.objects.update_or_create(pk=1, defaults={"token": 123456789012})
+    assert scalar_by(ScheduleVersion, "token", "id", 1) == 123456789012
+    assert scalar_by(ScheduleVersion, "token", "id", 2) is None
