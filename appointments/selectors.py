@@ -36,7 +36,7 @@ from appointments.models import (
 from appointments.models.schedule import ROW_ID as SCHEDULE_ROW_ID
 from config.errors import ValidationFailed
 from config.lru import LRU, from_row_values, row_values
-from config.reads import scalar_by
+from config.reads import Select, scalar_by
 from directory.enums import AssignmentType
 from directory.hours import Schedule
 from directory.models import (
@@ -116,10 +116,14 @@ def _utc_bounds(location: Location, start: date, end: date, definition: Appointm
     return low, high
 
 
-def _holding_overlapping(low: datetime, high: datetime):
-    return Appointment.objects.filter(
-        status__in=HOLDING_STATUSES, occupancy_start__lt=high, occupancy_end__gt=low
-    ).order_by()
+# Occupancy is read on every booking and every availability request: prebuilt SQL (config.reads.Select).
+_OVERLAPPING = (("status", "in"), ("occupancy_start", "<"), ("occupancy_end", ">"))
+POOLED_OCCUPANCY = Select(
+    Appointment, ("occupancy_start", "occupancy_end"), (("definition", "="), ("location", "="), *_OVERLAPPING)
+)
+STAFF_OCCUPANCY = Select(
+    Appointment, ("assigned_staff", "occupancy_start", "occupancy_end"), (("assigned_staff", "in"), *_OVERLAPPING)
+)
 
 
 def _eligible_staff(definition: AppointmentDefinition, location: Location, start: date, end: date) -> dict[str, dict]:
@@ -266,16 +270,13 @@ def load_occupancy(loaded: Loaded, start: date, end: date) -> Loaded:
     definition, location = loaded.definition, loaded.location
     low, high = _utc_bounds(location, start, end, definition)
     if not definition.requires_staff:
-        rows = _holding_overlapping(low, high).filter(definition=definition, location=location)
-        loaded.context = replace(
-            loaded.context, occupancies=tuple(rows.values_list("occupancy_start", "occupancy_end"))
-        )
+        rows = POOLED_OCCUPANCY.rows(definition.pk, location.pk, HOLDING_STATUSES, high, low)
+        loaded.context = replace(loaded.context, occupancies=tuple(rows))
         return loaded
     ids = [member.id for member in loaded.context.staff]
     busy: dict[str, list] = defaultdict(list)
     if ids:
-        rows = _holding_overlapping(low, high).filter(assigned_staff_id__in=ids)
-        for staff_id, begin, finish in rows.values_list("assigned_staff_id", "occupancy_start", "occupancy_end"):
+        for staff_id, begin, finish in STAFF_OCCUPANCY.rows(ids, HOLDING_STATUSES, high, low):
             busy[str(staff_id)].append((begin, finish))
     members = tuple(replace(member, busy=tuple(busy.get(member.id, ()))) for member in loaded.context.staff)
     loaded.context = replace(loaded.context, staff=members)

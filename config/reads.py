@@ -51,3 +51,84 @@ def scalar_by(model: type[models.Model], column_field: str, key_field: str, valu
         cursor.execute(sql, [key.get_db_prep_value(value, connection, prepared=False)])
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+OPERATORS = {"=", "<", "<=", ">", ">=", "in"}
+
+
+class Select:
+    """`SELECT columns FROM one table WHERE a AND b ...` built once, for a hot read with a fixed shape.
+
+    `where` pairs a field name with an operator (`=`, `<`, `<=`, `>`, `>=`, `in`); a call passes one value per
+    pair (a sequence for `in`). Values are prepared and results converted by the model's fields, as the ORM
+    does, so the same call works on SQLite and PostgreSQL. `lock=True` adds FOR UPDATE where the database has it
+    (SQLite serialises writers instead).
+    """
+
+    def __init__(self, model: type[models.Model], columns: tuple[str, ...], where: tuple[tuple[str, str], ...],
+                 *, lock: bool = False):  # fmt: skip
+        unknown = {op for _, op in where} - OPERATORS
+        if unknown:
+            raise ValueError(f"Unsupported operators: {unknown}")
+        meta = model._meta
+        self.model = model
+        self.columns = [meta.get_field(name) for name in columns]
+        self.where = [(meta.get_field(name), op) for name, op in where]
+        self.lock = lock
+        self._built: dict[tuple, str] = {}
+        self._converted: dict[str, list] = {}
+
+    def _sql(self, vendor: str, sizes: tuple[int | None, ...]) -> str:
+        key = (vendor, sizes)
+        if key not in self._built:
+            self._built[key] = self._build(sizes)
+        return self._built[key]
+
+    def _build(self, sizes: tuple[int | None, ...]) -> str:
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        conditions = []
+        for (field, op), size in zip(self.where, sizes, strict=True):
+            target = f"{table}.{quote(field.column)}"
+            if op == "in":
+                conditions.append(f"{target} IN ({', '.join(['%s'] * size)})" if size else "1 = 0")
+            else:
+                conditions.append(f"{target} {op} %s")
+        columns = ", ".join(f"{table}.{quote(field.column)}" for field in self.columns)
+        lock = " FOR UPDATE" if self.lock and connection.features.has_select_for_update else ""
+        return f"SELECT {columns} FROM {table} WHERE {' AND '.join(conditions)}{lock}"
+
+    def _converters(self, vendor: str) -> list[list]:
+        """Per column, the (converter, expression) pairs the ORM's compiler would apply on this database."""
+        if vendor not in self._converted:
+            out = []
+            for field in self.columns:
+                column = field.get_col(self.model._meta.db_table)
+                found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+                out.append([(converter, column) for converter in found])
+            self._converted[vendor] = out
+        return self._converted[vendor]
+
+    def rows(self, *values) -> list[tuple]:
+        sizes = tuple(len(value) if op == "in" else None for (_, op), value in zip(self.where, values, strict=True))
+        params = []
+        for (field, op), value in zip(self.where, values, strict=True):
+            target = field.target_field if field.is_relation else field
+            if op == "in":
+                params.extend(target.get_db_prep_value(item, connection, prepared=False) for item in value)
+            else:
+                params.append(target.get_db_prep_value(value, connection, prepared=False))
+        with connection.cursor() as cursor:
+            cursor.execute(self._sql(connection.vendor, sizes), params)
+            rows = cursor.fetchall()
+        converters = self._converters(connection.vendor)
+        if not any(converters):
+            return rows
+        converted = []
+        for row in rows:
+            values_out = list(row)
+            for index, pairs in enumerate(converters):
+                for converter, column in pairs:
+                    values_out[index] = converter(values_out[index], column, connection)
+            converted.append(tuple(values_out))
+        return converted

@@ -26,9 +26,21 @@ from appointments.selectors import (
     rules_of,
 )
 from config.errors import Conflict, ValidationFailed
+from config.reads import Select
 from directory.models import Location, Profile
 
 RETRY_AFTER_SECONDS = 1
+
+
+# The locks and the staff re-check run on every booking: prebuilt SQL (config.reads.Select). FOR UPDATE is
+# dropped on SQLite, whose IMMEDIATE transactions already serialise writers.
+LINK_LOCK = Select(DefinitionLocation, ("id",), (("definition", "="), ("location", "="), ("is_active", "=")), lock=True)
+STAFF_LOCK = Select(Profile, ("id",), (("id", "="),), lock=True)
+STAFF_CLASHES = Select(
+    Appointment,
+    ("id",),
+    (("assigned_staff", "="), ("status", "in"), ("occupancy_start", "<"), ("occupancy_end", ">")),
+)
 
 
 class SlotUnavailable(Conflict):
@@ -118,10 +130,7 @@ def reserve(
     # Hours and staff lists are read before the lock: only occupancy is contended.
     loaded = cached_schedule(definition, location, local_day, schedule_token)
     try:
-        link = DefinitionLocation.objects.select_for_update().filter(
-            definition=definition, location=location, is_active=True
-        )
-        if not link.values_list("pk", flat=True).first():
+        if not LINK_LOCK.rows(definition.pk, location.pk, True):
             raise ValidationFailed.on("location_id", "This appointment definition is not offered at this location.")
         loaded = load_occupancy(loaded, local_day, local_day)
         ignore = (current.occupancy_start, current.occupancy_end) if current and current.is_holding else None
@@ -200,16 +209,9 @@ def _lock_free_staff(loaded: Loaded, candidates: list[str], occupied, local_day,
         return order or 0
 
     for staff in sorted(candidates, key=lambda s: (load(s), sort_order(s), s)):
-        Profile.objects.select_for_update().filter(pk=staff).first()
-        clash = Appointment.objects.filter(
-            assigned_staff_id=staff,
-            status__in=HOLDING_STATUSES,
-            occupancy_start__lt=occupied[1],
-            occupancy_end__gt=occupied[0],
-        )
-        if current is not None:
-            clash = clash.exclude(pk=current.pk)
-        if not clash.exists():
+        STAFF_LOCK.rows(staff)
+        clashes = STAFF_CLASHES.rows(staff, HOLDING_STATUSES, occupied[1], occupied[0])
+        if not any(current is None or pk != current.pk for (pk,) in clashes):
             return staff
     raise SlotUnavailable()
 

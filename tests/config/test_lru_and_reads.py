@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from appointments.models import AppointmentDefinition, ScheduleVersion
 from config.lru import LRU, from_row_values, row_values
-from config.reads import row_by, scalar_by
+from config.reads import Select, row_by, scalar_by
 from directory.models import ApiToken, Profile
 from tests.factories import DefinitionFactory, ProfileFactory
 
@@ -88,3 +89,72 @@ def test_scalar_by_reads_one_column_or_none():
     ScheduleVersion.objects.update_or_create(pk=1, defaults={"token": 123456789012})
     assert scalar_by(ScheduleVersion, "token", "id", 1) == 123456789012
     assert scalar_by(ScheduleVersion, "token", "id", 2) is None
+
+
+# Select: prebuilt SQL with the ORM's value preparation and conversion ------------------------------------
+
+
+def _appointment_rows():
+    from appointments.models import Appointment
+
+    return Select(
+        Appointment,
+        ("assigned_staff", "occupancy_start", "occupancy_end"),
+        (("assigned_staff", "in"), ("status", "in"), ("occupancy_start", "<"), ("occupancy_end", ">")),
+    )
+
+
+@pytest.mark.django_db
+def test_select_matches_the_orm_on_every_operator_and_converts_values():
+    from appointments.models import Appointment
+    from tests.factories import AppointmentFactory
+
+    staff = ProfileFactory()
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    rows = [
+        AppointmentFactory(
+            assigned_staff=staff,
+            status=status,
+            scheduled_start_at=start + timedelta(hours=hours),
+            scheduled_end_at=start + timedelta(hours=hours, minutes=30),
+            occupancy_start=start + timedelta(hours=hours),
+            occupancy_end=start + timedelta(hours=hours, minutes=30),
+        )  # fmt: skip
+        for hours, status in ((0, "confirmed"), (1, "requested"), (2, "cancelled"), (5, "confirmed"))
+    ]
+    low, high = start - timedelta(minutes=1), start + timedelta(hours=3)
+    found = _appointment_rows().rows([str(staff.pk)], ("requested", "confirmed", "arrived"), high, low)
+    expected = list(
+        Appointment.objects.filter(
+            assigned_staff=staff, status__in=("requested", "confirmed", "arrived"), occupancy_start__lt=high,
+            occupancy_end__gt=low,
+        ).values_list("assigned_staff_id", "occupancy_start", "occupancy_end")
+    )  # fmt: skip
+    assert (
+        sorted(found)
+        == sorted(expected)
+        == [
+            (staff.pk, rows[0].occupancy_start, rows[0].occupancy_end),
+            (staff.pk, rows[1].occupancy_start, rows[1].occupancy_end),
+        ]
+    )
+    assert isinstance(found[0][0], uuid.UUID) and found[0][1].tzinfo is not None
+    assert _appointment_rows().rows([], ("confirmed",), high, low) == []  # an empty IN matches nothing
+
+
+@pytest.mark.django_db
+def test_select_lock_adds_for_update_only_where_the_database_has_it():
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    profile = ProfileFactory()
+    lock = Select(Profile, ("id",), (("id", "="),), lock=True)
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        assert lock.rows(profile.pk) == [(profile.pk,)]
+    sql = captured.captured_queries[-1]["sql"]
+    assert sql.endswith("FOR UPDATE") is connection.features.has_select_for_update
+
+
+def test_select_refuses_unknown_operators():
+    with pytest.raises(ValueError, match="Unsupported operators"):
+        Select(Profile, ("id",), (("id", "LIKE"),))
