@@ -1,8 +1,8 @@
-"""Reads by one column with prebuilt SQL, for the few lookups every request makes.
+"""Reads with prebuilt SQL, for the few lookups every request makes.
 
 The ORM compiles a query each time it runs (about 0.4 ms of CPU even for a primary-key lookup); these build their
-SQL once per model and column and hand the row to Django's raw-query machinery, which still applies every field's
-database converters. Use them only on hot paths; everything else reads through the ORM.
+SQL once per shape, prepare values and convert results through the model fields as the ORM does, so they behave
+the same on SQLite and PostgreSQL. Use them only on hot paths; everything else reads through the ORM.
 """
 
 from __future__ import annotations
@@ -10,16 +10,9 @@ from __future__ import annotations
 from functools import cache
 from typing import TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, models
 
 M = TypeVar("M", bound=models.Model)
-
-
-@cache
-def _select(model: type[models.Model], column: str, columns: tuple[str, ...] | None) -> str:
-    quote = connection.ops.quote_name
-    selected = ", ".join(quote(name) for name in columns) if columns else "*"
-    return f"SELECT {selected} FROM {quote(model._meta.db_table)} WHERE {quote(column)} = %s"
 
 
 def row_by(model: type[M], field_name: str, value, *, fields: tuple[str, ...] | None = None) -> M | None:
@@ -27,30 +20,31 @@ def row_by(model: type[M], field_name: str, value, *, fields: tuple[str, ...] | 
 
     `fields` limits the columns read (the primary key is always included); the rest load lazily like `only()`.
     """
-    meta = model._meta
-    field = meta.get_field(field_name)
-    columns = None
-    if fields is not None:
-        columns = tuple(dict.fromkeys((meta.pk.column, *(meta.get_field(name).column for name in fields))))
-    sql = _select(model, field.column, columns)
-    rows = list(model.objects.raw(sql, [field.get_db_prep_value(value, connection, prepared=False)]))
-    return rows[0] if rows else None
+    select = _row_select(model, field_name, fields)
+    rows = select.rows(value)
+    if not rows:
+        return None
+    return model.from_db(DEFAULT_DB_ALIAS, [field.attname for field in select.columns], rows[0])
 
 
 def scalar_by(model: type[models.Model], column_field: str, key_field: str, value):
-    """One column of the row whose `key_field` equals `value`, or None.
+    """One column of the row whose `key_field` equals `value`, or None."""
+    rows = _scalar_select(model, column_field, key_field).rows(value)
+    return rows[0][0] if rows else None
 
-    No field converters run: use it for columns the database adapter already returns as Python values (numbers,
-    text).
-    """
+
+@cache
+def _row_select(model: type[models.Model], field_name: str, fields: tuple[str, ...] | None) -> Select:
     meta = model._meta
-    key = meta.get_field(key_field)
-    quote = connection.ops.quote_name
-    sql = f"SELECT {quote(meta.get_field(column_field).column)} FROM {quote(meta.db_table)} WHERE {quote(key.column)} = %s"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key.get_db_prep_value(value, connection, prepared=False)])
-        row = cursor.fetchone()
-    return row[0] if row else None
+    names = [
+        field.name for field in meta.concrete_fields if fields is None or field.primary_key or field.name in fields
+    ]
+    return Select(model, tuple(names), ((field_name, "="),))
+
+
+@cache
+def _scalar_select(model: type[models.Model], column_field: str, key_field: str) -> Select:
+    return Select(model, (column_field,), ((key_field, "="),))
 
 
 OPERATORS = {"=", "<", "<=", ">", ">=", "in"}
