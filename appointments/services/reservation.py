@@ -67,7 +67,7 @@ class Reservation:
 class Bookable(NamedTuple):
     definition: AppointmentDefinition
     location: Location | None
-    schedule_token: int | None = None
+    schedule_token: int | None
 
 
 def bookable_at(definition_id, location_id, *, customer: bool) -> Bookable:

@@ -77,11 +77,6 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=MELBOURNE).astimezone(UTC)
 
 
-def current_token() -> int | None:
-    """The stored schedule version token (None when the row is missing)."""
-    return ScheduleVersion.objects.filter(pk=ROW_ID).values_list("token", flat=True).first()
-
-
 def make_place(*, weekday_hours: bool = False, **definition_fields):
     """A definition linked to a Melbourne location; neither has hours rows unless `weekday_hours` (MON-WED 9-17)."""
     location = LocationFactory()
@@ -170,17 +165,17 @@ def test_every_schedule_source_moves_the_token_on_create_update_and_delete(model
     """A create, a save and a delete of any schedule source each write a new token."""
     make, field, value = SOURCES[model]
     parents = _parents()
-    seen = [current_token()]
+    seen = [selectors.current_schedule_token()]
     assert seen[0] is not None
 
     row = make(parents)
-    seen.append(current_token())
+    seen.append(selectors.current_schedule_token())
     setattr(row, field, value)
     row.save()
-    seen.append(current_token())
+    seen.append(selectors.current_schedule_token())
     pk = row.pk
     row.delete()
-    seen.append(current_token())
+    seen.append(selectors.current_schedule_token())
 
     assert None not in seen
     assert len(set(seen)) == 4, seen  # every step wrote a token different from all before it
@@ -192,11 +187,11 @@ def test_a_cascade_delete_moves_the_token():
     profile = ProfileFactory()
     ProfileNormalHourFactory(profile=profile)
     StaffAssignmentFactory(profile=profile)
-    before = current_token()
+    before = selectors.current_schedule_token()
 
     profile.delete()
 
-    assert current_token() != before
+    assert selectors.current_schedule_token() != before
 
 
 def _save_profile_name():
@@ -228,11 +223,11 @@ def test_unrelated_saves_leave_the_token_alone(change):
     """Rows booking does not cache (profiles, appointments) do not move the token."""
     steps = change()
     next(steps)  # the set-up, which may itself move the token
-    before = current_token()
+    before = selectors.current_schedule_token()
 
     next(steps, None)
 
-    assert current_token() == before
+    assert selectors.current_schedule_token() == before
 
 
 # 2. The cache is used ---------------------------------------------------------------------------------------
@@ -480,7 +475,7 @@ def test_the_schedule_key_holds_the_rules_and_the_timezone():
     """Under one token, a definition with other rules or a location in another timezone gets its own schedule, so
     the cache stays right even for a write that skipped the signals (QuerySet.update)."""
     definition, location = make_place(weekday_hours=True)
-    token = current_token()
+    token = selectors.current_schedule_token()
 
     first = selectors.cached_schedule(definition, location, DAY, token)
     with CaptureQueriesContext(connection) as hit:
@@ -495,7 +490,7 @@ def test_the_schedule_key_holds_the_rules_and_the_timezone():
     assert (first.context.rules.duration_minutes, longer.context.rules.duration_minutes) == (30, 60)
     assert (longer.context.tz, moved.context.tz) == (MELBOURNE, ZoneInfo("UTC"))
     assert len(selectors._schedules.keys()) == 3
-    assert current_token() == token
+    assert selectors.current_schedule_token() == token
 
 
 def test_excluding_the_definition_from_a_staff_assignment_reaches_the_next_booking():
@@ -558,7 +553,7 @@ def test_without_the_version_row_bookings_work_uncached_until_a_change_recreates
 
     DefinitionSpecialHourFactory(definition=definition, start_at=TUESDAY, end_at=TUESDAY)
 
-    token = current_token()
+    token = selectors.current_schedule_token()
     assert token is not None
     assert bookable_at(definition.pk, location.pk, customer=False).schedule_token == token
     book(definition, location, local(DAY, 12))
@@ -571,14 +566,14 @@ def test_schedule_changed_recreates_a_missing_row():
     ScheduleVersion.objects.all().delete()
 
     schedule_changed()
-    first = current_token()
+    first = selectors.current_schedule_token()
     schedule_changed()
 
     assert list(ScheduleVersion.objects.values_list("pk", flat=True)) == [ROW_ID]
     assert first is not None
-    assert current_token() not in (None, first)
+    assert selectors.current_schedule_token() not in (None, first)
 
 
 def test_the_migration_creates_the_version_row():
     """A fresh database has row 1, so bookings are cached from the start."""
-    assert isinstance(current_token(), int)
+    assert isinstance(selectors.current_schedule_token(), int)
