@@ -10,6 +10,12 @@ class AppointmentsConfig(AppConfig):
 
         connect_schedule_signals()
 
+        from appointments.services.answers import check_transaction_target, write_transaction_reference
+        from questionnaires.routing import register_destination
+
+        # Answers routed to "transaction" land on the appointment; questionnaires never imports appointments.
+        register_destination("transaction", write_transaction_reference, check_transaction_target)
+
     def seed_demo(self, stdout) -> None:
         from appointments.demo import seed
 

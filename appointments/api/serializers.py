@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
@@ -22,6 +23,8 @@ from directory.api.serializers import (
     special_hour_fields,
 )
 from directory.models import Location, Profile
+from questionnaires.api.serializers import AnswerSerializer, booking_questionnaire_body
+from questionnaires.selectors import answers_by_appointment
 
 NOTIFICATION_FIELDS = tuple(
     name
@@ -150,8 +153,8 @@ class DefinitionSerializer(StaffOnlyNotesMixin, OutputModelSerializer):
                   *NOTIFICATION_FIELDS, "has_booking_questionnaire", "created_at", "updated_at", "normal_hours",
                   "special_hours", "locations", "staff", "booking_questionnaire")  # fmt: skip
 
-    def get_booking_questionnaire(self, obj) -> None:
-        return None
+    def get_booking_questionnaire(self, obj) -> dict | None:
+        return booking_questionnaire_body(obj.booking_questionnaire)
 
 
 class DefinitionSummarySerializer(StaffOnlyNotesMixin, OutputModelSerializer):
@@ -171,23 +174,24 @@ class DefinitionInput(serializers.ModelSerializer):
     location_ids = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), many=True, required=False)
     staff_ids = serializers.PrimaryKeyRelatedField(queryset=Profile.objects.all(), many=True, required=False)
     booking_questionnaire = serializers.JSONField(required=False, allow_null=True)
+    booking_questionnaire_id = serializers.IntegerField(required=False, allow_null=True)
 
     class Meta:
         model = AppointmentDefinition
         fields = ("handle", "name", *TEXT_FIELDS, "visibility_condition", *RULE_FIELDS, *NOTIFICATION_FIELDS,
-                  "normal_hours", "special_hours", "location_ids", "staff_ids", "booking_questionnaire")  # fmt: skip
+                  "normal_hours", "special_hours", "location_ids", "staff_ids", "booking_questionnaire",
+                  "booking_questionnaire_id")  # fmt: skip
         extra_kwargs = {
             "booking_type": {"required": True},
             **{name: {"allow_null": True, "required": False} for name in TEXT_FIELDS},
         }
 
     def validate_booking_questionnaire(self, value):
-        if value is not None:
-            raise serializers.ValidationError("Booking questionnaires are not available on this server yet.")
+        if value is not None and not isinstance(value, dict):
+            raise serializers.ValidationError("An object: {id} of an existing questionnaire, or a new form inline.")
         return value
 
     def validate(self, attrs):
-        attrs.pop("booking_questionnaire", None)
         for name in TEXT_FIELDS:
             if name in attrs and attrs[name] is None:
                 attrs[name] = ""
@@ -295,6 +299,20 @@ class LocationBriefSerializer(OutputModelSerializer):
         fields = ("id", "name", "handle", "timezone")
 
 
+class AppointmentListSerializer(serializers.ListSerializer):
+    """Loads the answers of every appointment of the page in one query (none when nobody answered a form)."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if hasattr(data, "all") else data)
+        pinned = [row.pk for row in rows if row.questionnaire_version_id is not None]
+        if pinned:
+            answers = answers_by_appointment(pinned)
+            for row in rows:
+                if row.questionnaire_version_id is not None:
+                    row.booked_answers = answers.get(row.pk, [])
+        return super().to_representation(rows)
+
+
 class AppointmentSerializer(OutputModelSerializer):
     appointment_definition_id = serializers.IntegerField(source="definition_id")
     appointment_definition = DefinitionSummarySerializer(source="definition")
@@ -317,9 +335,17 @@ class AppointmentSerializer(OutputModelSerializer):
             "rejected_at", "approved_by", "cancelled_by", "rejected_by", "questionnaire_version_id", "answers",
             "transaction", "order", "notes", "meta", "created_at", "updated_at",
         )  # fmt: skip
+        list_serializer_class = AppointmentListSerializer
 
+    @extend_schema_field(AnswerSerializer(many=True))
     def get_answers(self, obj) -> list:
-        return []
+        # Booking attaches what it wrote; lists preload every row's answers in one query (AppointmentListSerializer).
+        answers = getattr(obj, "booked_answers", None)
+        if answers is None:
+            if obj.questionnaire_version_id is None:
+                return []
+            answers = answers_by_appointment([obj.pk]).get(obj.pk, [])
+        return AnswerSerializer(answers, many=True).data
 
 
 class AppointmentLinkSerializer(OutputSerializer):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -36,18 +37,25 @@ from appointments.services.links import appointment_link, appointment_unlink
 from config.api.views import RecordViewSet, ResourceViewSet
 from config.records import record_delete, record_update
 from directory.api.views import ProfileScopeMixin
+from questionnaires.api.serializers import FormSerializer, form_body
+from questionnaires.selectors import active_form, booking_form_prefetch
 
 AVAILABILITY_ACTIONS = ("available_slots", "available_slots_range", "available_staff")
 STAMP_FILTERS = {"created_at": "datetime", "updated_at": "datetime"}
 
 
 def definition_queryset():
-    return AppointmentDefinition.objects.prefetch_related(
-        "normal_hours",
-        "special_hours",
-        Prefetch("location_links", queryset=DefinitionLocation.objects.select_related("location")),
-        Prefetch("staff_links", queryset=DefinitionStaff.objects.select_related("staff")),
-    ).order_by("id")
+    return (
+        AppointmentDefinition.objects.prefetch_related(
+            "normal_hours",
+            "special_hours",
+            Prefetch("location_links", queryset=DefinitionLocation.objects.select_related("location")),
+            Prefetch("staff_links", queryset=DefinitionStaff.objects.select_related("staff")),
+            booking_form_prefetch(),
+        )
+        .select_related("booking_questionnaire__current_version")
+        .order_by("id")
+    )
 
 
 def rules_meta(definition: AppointmentDefinition) -> dict:
@@ -115,9 +123,12 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
     def perform_destroy(self, instance):
         definition_delete(instance)
 
+    @extend_schema(summary="The active booking form of a definition", responses={200: inline_serializer(
+        "DefinitionQuestionsEnvelope", {"data": FormSerializer()})})  # fmt: skip
     def questions(self, request, *args, **kwargs):
-        self.get_object()
-        return Response({"data": {"questionnaire": None, "questions": []}})
+        definition = self.get_object()
+        form = active_form(definition.booking_questionnaire_id) if definition.booking_questionnaire_id else None
+        return Response({"data": form_body(form)})
 
     def available_slots(self, request, *args, **kwargs):
         definition = self.get_object()

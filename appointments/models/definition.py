@@ -59,6 +59,9 @@ class AppointmentDefinition(TimestampedModel):
     allow_waitlist = models.BooleanField(default=False)
     allow_queue = models.BooleanField(default=False)
     meta = models.JSONField(null=True, blank=True)
+    booking_questionnaire = models.ForeignKey(
+        "questionnaires.Questionnaire", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     locals().update(_notification_fields())
 
@@ -74,7 +77,7 @@ class AppointmentDefinition(TimestampedModel):
 
     @property
     def has_booking_questionnaire(self) -> bool:
-        return False
+        return self.booking_questionnaire_id is not None
 
     def clean(self) -> None:
         """The rules of DOMAIN.md "Definitions: validation" that involve more than one field."""

@@ -20,6 +20,8 @@ from config.errors import Forbidden, ValidationFailed
 from config.localtime import localize
 from config.reads import row_by
 from directory.models import Profile
+from questionnaires.selectors import active_form
+from questionnaires.services.submissions import clean_answers, submission_write
 
 # The profile's columns the booking response shows (the rest load lazily if anything asks).
 PROFILE_SHOWN = ("first_name", "last_name", "email")
@@ -44,6 +46,19 @@ class BookingRequest:
     override_availability: bool = False
 
 
+def booking_answers(definition, answers: list):
+    """The definition's active booking form and the answers checked against it (422s keyed answers.<key>).
+
+    Answers without a booking questionnaire are a 422 on `answers` rather than silently dropped.
+    """
+    form = active_form(definition.booking_questionnaire_id) if definition.booking_questionnaire_id else None
+    if form is None:
+        if answers:
+            raise ValidationFailed.on("answers", "This appointment definition has no booking questionnaire.")
+        return None, []
+    return form, clean_answers(form, answers)
+
+
 def appointment_book(
     request: BookingRequest, *, actor: str, customer_id=None, now: datetime | None = None
 ) -> Appointment:
@@ -63,8 +78,7 @@ def appointment_book(
     profile = row_by(Profile, "id", request.profile_id, fields=PROFILE_SHOWN)
     if profile is None:
         raise ValidationFailed.on("profile_id", "The profile does not exist.")
-    if request.answers:
-        raise ValidationFailed.on("answers", "This appointment definition has no booking questionnaire.")
+    form, answers = booking_answers(definition, request.answers)
     if location is None:
         location = linked_location(definition, request.location_id)  # raises the 422 that says why
     tz = request.timezone or location.timezone
@@ -100,7 +114,15 @@ def appointment_book(
                 meta=request.meta,
                 transaction=request.transaction,
                 order=request.order,
+                questionnaire_version_id=form.version.pk if form else None,
             )
+            if form is not None:
+                # The answers commit with the appointment or not at all; routing runs after the commit.
+                submission = submission_write(
+                    form, answers, profile_id=profile.pk, location_id=location.pk, appointment_id=appointment.pk,
+                    now=now,
+                )  # fmt: skip
+                appointment.booked_answers = submission.written_answers
             AppointmentEvent.objects.create(
                 appointment=appointment, kind=AppointmentEvent.Kind.CREATED, actor=actor, to_status=status, at=now
             )

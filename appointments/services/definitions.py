@@ -11,8 +11,11 @@ from appointments.models import (
     DefinitionSpecialHour,
     DefinitionStaff,
 )
-from config.errors import Conflict, ValidationFailed
+from config.errors import Conflict, DomainError, ValidationFailed
 from config.records import record_create, record_update
+from questionnaires.enums import Purpose
+from questionnaires.models import Questionnaire
+from questionnaires.services.questionnaires import questionnaire_create
 
 
 def _check_staff_source(definition: AppointmentDefinition, staff_count: int | None = None) -> None:
@@ -27,6 +30,56 @@ def _check_staff_source(definition: AppointmentDefinition, staff_count: int | No
         )
 
 
+def _booking_form(fields: dict, handle: str) -> None:
+    """Turn `booking_questionnaire` ({id} or an inline form) / `booking_questionnaire_id` into the foreign key.
+
+    An inline form becomes a new questionnaire with purpose `booking` (its handle defaults to
+    `<definition handle>-booking`); null detaches the form. Errors are keyed under the field that was sent.
+    """
+    inline = fields.pop("booking_questionnaire", _MISSING)
+    by_id = fields.pop("booking_questionnaire_id", _MISSING)
+    if inline is not _MISSING and inline is not None and set(inline) - {"id"}:
+        body = {"handle": f"{handle}-booking", "purpose": Purpose.BOOKING, **inline}
+        body.pop("id", None)
+        try:
+            fields["booking_questionnaire"] = questionnaire_create(**_questionnaire_fields(body))
+        except DomainError as exc:
+            raise ValidationFailed(
+                errors={f"booking_questionnaire.{key}": value for key, value in exc.errors.items()}
+                or {"booking_questionnaire": [exc.message]}
+            ) from exc
+        return
+    field, value = ("booking_questionnaire", (inline or {}).get("id")) if inline is not _MISSING else (
+        "booking_questionnaire_id", by_id)  # fmt: skip
+    if value is _MISSING:
+        return
+    if value is None:
+        fields["booking_questionnaire"] = None
+        return
+    questionnaire = Questionnaire.objects.filter(pk=value).first() if isinstance(value, int) else None
+    if questionnaire is None:
+        raise ValidationFailed.on(field, "The questionnaire does not exist.")
+    fields["booking_questionnaire"] = questionnaire
+
+
+_MISSING = object()
+INLINE_FORM_FIELDS = ("name", "handle", "description", "purpose", "is_active", "meta", "questions", "pages")
+
+
+def _questionnaire_fields(body: dict) -> dict:
+    unknown = sorted(set(body) - set(INLINE_FORM_FIELDS))
+    if unknown:
+        raise ValidationFailed.on("booking_questionnaire", f"Unknown fields: {', '.join(unknown)}.")
+    if not isinstance(body.get("name"), str) or not body["name"].strip():
+        raise ValidationFailed.on("booking_questionnaire.name", "A booking questionnaire needs a name.")
+    for name in ("questions", "pages"):
+        if body.get(name) is not None and not (
+            isinstance(body[name], list) and all(isinstance(item, dict) for item in body[name])
+        ):
+            raise ValidationFailed.on(f"booking_questionnaire.{name}", "A list of objects.")
+    return body
+
+
 @transaction.atomic
 def definition_create(
     *,
@@ -36,7 +89,8 @@ def definition_create(
     staff_ids: list | None = None,
     **fields,
 ) -> AppointmentDefinition:
-    """Create a definition with its hours, locations and staff in one transaction."""
+    """Create a definition with its hours, locations, staff and booking form in one transaction."""
+    _booking_form(fields, fields.get("handle") or "definition")
     definition = record_create(AppointmentDefinition, **fields)
     for row in normal_hours or ():
         record_create(DefinitionNormalHour, definition=definition, **row)
@@ -53,6 +107,7 @@ def definition_create(
 @transaction.atomic
 def definition_update(definition: AppointmentDefinition, **fields) -> AppointmentDefinition:
     """Change the given fields; the cross-field rules are checked on the result."""
+    _booking_form(fields, definition.handle)
     definition = record_update(definition, **fields)
     _check_staff_source(definition)
     return definition

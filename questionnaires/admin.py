@@ -1,0 +1,1 @@
+"""The console pages of questionnaires (filled in below)."""

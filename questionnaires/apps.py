@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class QuestionnairesConfig(AppConfig):
+    name = "questionnaires"
+    verbose_name = "Questionnaires and ratings"
+
+    def ready(self) -> None:
+        from questionnaires.routing import register_destination
+        from questionnaires.services import routing
+
+        register_destination("profile", routing.write_profile_field, routing.check_profile_target)
+        register_destination("rating", routing.write_rating, routing.check_rating_target)

@@ -1,0 +1,139 @@
+"""NPS and CSAT reports: one aggregate query over the rating index, bucketed by the location's local dates.
+
+Local-day boundaries are turned into UTC instants here, so the database only compares `rated_at` with fixed
+values (CASE WHEN rated_at < b1 THEN 0 ...) and groups by bucket and score: one query whatever the range or the
+interval, served by the (location, scale, rated_at, score) index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, Count, IntegerField, Value, When
+
+from questionnaires.enums import RatingScale
+from questionnaires.models import Rating
+
+PROMOTER, PASSIVE = 9, 7  # NPS: 9-10 promoters, 7-8 passives, 0-6 detractors
+SATISFIED = 4  # CSAT: 4-5 on a 1-5 scale
+
+
+@dataclass
+class Bucket:
+    start_date: date
+    end_date: date
+    counts: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def count(self, low: int, high: int) -> int:
+        return sum(n for score, n in self.counts.items() if low <= score <= high)
+
+
+def buckets_for(start: date, end: date, interval: str | None) -> list[Bucket]:
+    """[start, end] cut at local day, Monday (ISO week) or first-of-month boundaries; None is one bucket."""
+    if interval is None:
+        return [Bucket(start, end)]
+    out, day = [], start
+    while day <= end:
+        if interval == "day":
+            last = day
+        elif interval == "week":
+            last = day + timedelta(days=6 - day.weekday())
+        else:
+            following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            last = following - timedelta(days=1)
+        last = min(last, end)
+        out.append(Bucket(day, last))
+        day = last + timedelta(days=1)
+    return out
+
+
+def _utc_midnight(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz)
+
+
+def rating_counts(
+    *, scale: str, location_id: int, tz: ZoneInfo, start: date, end: date, interval: str | None,
+    questionnaire_id: int | None = None,
+) -> list[Bucket]:  # fmt: skip
+    """Counts of each score per bucket of local dates, in one query."""
+    buckets = buckets_for(start, end, interval)
+    bounds = [_utc_midnight(b.end_date + timedelta(days=1), tz) for b in buckets]
+    queryset = Rating.objects.filter(
+        location_id=location_id,
+        scale=scale,
+        rated_at__gte=_utc_midnight(start, tz),
+        rated_at__lt=bounds[-1],
+    )
+    if questionnaire_id is not None:
+        queryset = queryset.filter(questionnaire_id=questionnaire_id)
+    if len(buckets) == 1:
+        rows = queryset.values("score").annotate(n=Count("*")).order_by()
+        for row in rows:
+            buckets[0].counts[row["score"]] = row["n"]
+        return buckets
+    which = Case(
+        *(When(rated_at__lt=bound, then=Value(index)) for index, bound in enumerate(bounds[:-1])),
+        default=Value(len(bounds) - 1),
+        output_field=IntegerField(),
+    )
+    rows = queryset.annotate(bucket=which).values("bucket", "score").annotate(n=Count("*")).order_by()
+    for row in rows:
+        buckets[row["bucket"]].counts[row["score"]] = row["n"]
+    return buckets
+
+
+def _percent(part: int, total: int) -> float | None:
+    return round(100 * part / total, 1) if total else None
+
+
+def nps_figures(bucket: Bucket) -> dict:
+    total = bucket.total
+    promoters, passives = bucket.count(PROMOTER, 10), bucket.count(PASSIVE, PROMOTER - 1)
+    detractors = bucket.count(0, PASSIVE - 1)
+    score = round(100 * (promoters - detractors) / total, 1) if total else None
+    return {
+        "start_date": bucket.start_date, "end_date": bucket.end_date, "total": total, "promoters": promoters,
+        "passives": passives, "detractors": detractors, "score": score,
+    }  # fmt: skip
+
+
+def csat_figures(bucket: Bucket) -> dict:
+    total = bucket.total
+    satisfied = bucket.count(SATISFIED, 5)
+    return {
+        "start_date": bucket.start_date, "end_date": bucket.end_date, "total": total, "satisfied": satisfied,
+        "score": _percent(satisfied, total),
+    }  # fmt: skip
+
+
+FIGURES = {RatingScale.NPS: nps_figures, RatingScale.CSAT: csat_figures}
+
+
+def rating_report(
+    scale: str, *, location, start: date, end: date, interval: str | None = None, questionnaire_id: int | None = None
+) -> dict:
+    """The whole-range figures plus the series per interval (empty without an interval)."""
+    tz = location.timezone
+    buckets = rating_counts(
+        scale=scale, location_id=location.pk, tz=tz, start=start, end=end, interval=interval,
+        questionnaire_id=questionnaire_id,
+    )  # fmt: skip
+    whole = Bucket(start, end)
+    for bucket in buckets:
+        for score, n in bucket.counts.items():
+            whole.counts[score] = whole.counts.get(score, 0) + n
+    figures = FIGURES[scale]
+    return {
+        "location_id": location.pk,
+        "timezone": tz.key,
+        "questionnaire_id": questionnaire_id,
+        "interval": interval,
+        **figures(whole),
+        "series": [figures(bucket) for bucket in buckets] if interval else [],
+    }
