@@ -6,6 +6,7 @@ class QuestionnairesConfig(AppConfig):
     verbose_name = "Questionnaires and ratings"
 
     def ready(self) -> None:
+        from questionnaires import tasks  # noqa: F401  (registers the routing task for dispatch_routing)
         from questionnaires.routing import register_destination
         from questionnaires.services import routing
 

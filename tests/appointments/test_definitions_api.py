@@ -203,11 +203,11 @@ def test_create_with_inline_hours_locations_and_staff(api):
     assert read.json() == {"data": data}
 
 
-def test_create_with_booking_questionnaire_is_refused(api):
+def test_create_with_an_unknown_booking_questionnaire_is_422(api):
     response = api.post(BASE, {**MINIMAL, "booking_questionnaire": {"id": 1}}, format="json")
 
     assert response.status_code == 422
-    assert error_keys(response) == {"booking_questionnaire"}
+    assert response.json()["errors"] == {"booking_questionnaire": ["The questionnaire does not exist."]}
 
 
 def test_create_with_invalid_inline_hour_rolls_everything_back(api):
