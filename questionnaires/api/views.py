@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
@@ -34,6 +36,7 @@ def errors(*codes: int) -> dict:
     return {code: OpenApiResponse(s.ErrorSerializer, description=text[code]) for code in codes}
 
 
+@cache
 def data_of(serializer, many: bool = False):
     """A `{"data": ...}` envelope around a serializer, for the schema."""
     name = f"{serializer.__name__.removesuffix('Serializer')}{'List' if many else ''}Envelope"
@@ -62,10 +65,6 @@ class QuestionnaireArea:
         request=s.QuestionInput(partial=True),
         responses={200: data_of(s.QuestionSerializer), **WRITE_ERRORS},
     ),
-    versions=extend_schema(
-        summary="Every version of a question, oldest first",
-        responses={200: data_of(s.QuestionVersionSerializer, many=True), **READ_ERRORS},
-    ),
 )
 class QuestionViewSet(QuestionnaireArea, ResourceViewSet):
     serializer_class = s.QuestionSerializer
@@ -83,6 +82,10 @@ class QuestionViewSet(QuestionnaireArea, ResourceViewSet):
     def perform_update(self, instance, data):
         return question_update(instance, **data)
 
+    @extend_schema(
+        summary="Every version of a question, oldest first",
+        responses={200: data_of(s.QuestionVersionSerializer, many=True), **READ_ERRORS},
+    )
     def versions(self, request, *args, **kwargs):
         question = self.get_object()
         rows = question.versions.order_by("version")
@@ -112,10 +115,6 @@ def visible_questionnaires(principal):
         request=s.QuestionnaireInput(partial=True),
         responses={200: data_of(s.QuestionnaireSerializer), **WRITE_ERRORS},
     ),
-    versions=extend_schema(
-        summary="Every version of a questionnaire with its questions, oldest first",
-        responses={200: data_of(s.QuestionnaireVersionSerializer, many=True), **READ_ERRORS},
-    ),
 )
 class QuestionnaireViewSet(QuestionnaireArea, ResourceViewSet):
     customer_actions = ("list", "retrieve")
@@ -137,6 +136,10 @@ class QuestionnaireViewSet(QuestionnaireArea, ResourceViewSet):
     def perform_update(self, instance, data):
         return questionnaire_update(instance, **_slots_of(data))
 
+    @extend_schema(
+        summary="Every version of a questionnaire with its questions, oldest first",
+        responses={200: data_of(s.QuestionnaireVersionSerializer, many=True), **READ_ERRORS},
+    )
     def versions(self, request, *args, **kwargs):
         questionnaire = self.get_object()
         slots = QuestionnaireSlot.objects.select_related("question_version__question", "version")
