@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-import yaml
+from django.urls import include
+from django.urls import path as url_path
+from drf_spectacular.generators import SchemaGenerator
 
 from questionnaires.models import Answer, Question, Questionnaire, Submission
 from tests.factories import LocationFactory, ProfileFactory
@@ -286,9 +288,10 @@ def test_missing_records_are_json_404s(api):
 # Schema --------------------------------------------------------------------------------------------------------
 
 
-def test_the_schema_describes_every_new_operation_with_its_errors(api, client, admin_user):
-    client.force_login(admin_user)
-    schema = yaml.safe_load(client.get("/api/schema/").content)
+def test_the_schema_describes_every_new_operation_with_its_errors():
+    # The schema of this app's routes only (the whole project's takes seconds to build).
+    patterns = [url_path("api/v3/", include("questionnaires.api.urls"))]
+    schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
     paths = schema["paths"]
     expected = {
         "/api/v3/questions": {"get", "post"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from questionnaires.types import Invalid, check_version, clean_answer
@@ -148,6 +148,7 @@ option_values = st.lists(st.text(st.characters(categories=["L", "N"]), min_size=
                          max_size=6, unique=True)  # fmt: skip
 
 
+@settings(max_examples=40)
 @given(values=option_values, data=st.data())
 def test_a_multi_select_accepts_exactly_the_subsets_of_its_options(values, data):
     options = [{"value": v} for v in values]
@@ -158,6 +159,7 @@ def test_a_multi_select_accepts_exactly_the_subsets_of_its_options(values, data)
         clean("multi_select", [*chosen, stranger], options=options)
 
 
+@settings(max_examples=40)
 @given(values=option_values, data=st.data())
 def test_a_single_select_accepts_one_of_its_options_only(values, data):
     options = [{"value": v} for v in values]
