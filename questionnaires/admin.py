@@ -1,1 +1,0 @@
-"""The console pages of questionnaires (filled in below)."""
