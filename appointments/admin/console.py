@@ -175,7 +175,11 @@ class ConsolePages:
                         "appointment": appointment,
                         "local_start": appointment.scheduled_start_at.astimezone(location.timezone),
                         "local_end": appointment.scheduled_end_at.astimezone(location.timezone),
-                        "moves": [(to, MOVE_LABELS[to]) for to in sorted(ALLOWED.get(appointment.status, ()))]
+                        "moves": [
+                            (to, label)
+                            for to, label in MOVE_LABELS.items()
+                            if to in ALLOWED.get(appointment.status, ())
+                        ]
                         if can_move
                         else [],
                         **place(appointment.scheduled_start_at, appointment.scheduled_end_at),
@@ -240,7 +244,7 @@ class ConsolePages:
                 error = _message(exc)
             chosen = _slot_start(request.GET.get("slot", ""))
         if chosen is not None:
-            customer = CustomerForm(request.POST or None)
+            customer = CustomerForm(request.POST if request.method == "POST" else None)
             term = request.GET.get("q", "").strip()
             if term:
                 matches = list(_profile_search(term)[:10])
