@@ -20,6 +20,9 @@ from questionnaires.selectors import active_form, form_of_version
 from questionnaires.services.questionnaires import questionnaire_create, questionnaire_update
 
 
+QUESTIONNAIRE_FIELDS = ("handle", "name", "description", "purpose", "is_active")
+
+
 class QuestionnaireForm(forms.ModelForm):
     class Meta:
         model = Questionnaire
@@ -29,7 +32,7 @@ class QuestionnaireForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        fields = {name: cleaned.get(name) for name in self.Meta.fields}
+        fields = {name: cleaned.get(name) for name in QUESTIONNAIRE_FIELDS}
         try:
             self.instance = self.saved = (
                 questionnaire_update(self.instance, **fields)

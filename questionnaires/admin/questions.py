@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from config.errors import DomainError
-from directory.console import ConsoleModelAdmin, ConsoleTabularInline
+from directory.console import BlankJSONFormField, ConsoleModelAdmin, ConsoleTabularInline
 from questionnaires.enums import QuestionType
 from questionnaires.models import Question, QuestionVersion
 from questionnaires.services.questions import question_create, question_update
@@ -18,11 +18,14 @@ VERSIONED = QuestionVersion.VERSIONED_FIELDS
 JSON_FIELDS = ("options", "validation", "default_value")
 
 
-class PrettyJSONField(forms.JSONField):
+class PrettyJSONField(BlankJSONFormField):
     def prepare_value(self, value):
-        if isinstance(value, str):
-            return value
+        if isinstance(value, str) or value in (None, [], {}):
+            return super().prepare_value(value)
         return json.dumps(value, indent=1, ensure_ascii=False)
+
+
+QUESTION_FIELDS = ("handle", "name", "description", "is_active", "link_type", "link_target", "link_write_policy")
 
 
 class QuestionForm(forms.ModelForm):
@@ -50,7 +53,7 @@ class QuestionForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        fields = {name: cleaned.get(name) for name in (*self.Meta.fields, *VERSIONED)}
+        fields = {name: cleaned.get(name) for name in (*QUESTION_FIELDS, *VERSIONED)}
         fields["help_text"] = fields["help_text"] or ""
         try:
             self.instance = self.saved = (
@@ -119,9 +122,6 @@ class QuestionAdmin(ConsoleModelAdmin):
     def save_model(self, request, obj, form, change):
         # The form's clean() already saved through the services (so their errors land on the form).
         form.instance = form.saved
-
-    def save_related(self, request, form, formsets, change):
-        pass  # versions are read-only; nothing else relates
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # answers pin question versions; retire a question with is_active instead

@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from directory.console import Card, ConsoleModelAdmin, ConsoleTabularInline
+from directory.console import Card, ConsoleModelAdmin, ConsoleTabularInline, locations_for
 from directory.models import Location
 from questionnaires.enums import MappingStatus, RatingScale
 from questionnaires.models import Answer, Rating, Submission
@@ -107,9 +108,13 @@ class SubmissionAdmin(ConsoleModelAdmin):
 
 
 class NpsForm(forms.Form):
-    location = forms.ModelChoiceField(queryset=Location.objects.order_by("name"))
+    location = forms.ModelChoiceField(queryset=Location.objects.none())
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations_for(user)  # an operator sees their own locations only
 
     def clean(self):
         cleaned = super().clean()
@@ -164,8 +169,14 @@ class RatingAdmin(ConsoleModelAdmin):
 
     def nps_view(self, request):
         """NPS per location over time: the score by week as an offline (server-rendered SVG) chart."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         today = timezone.now().date()
-        form = NpsForm(request.GET or None, initial={"start_date": today - timedelta(days=83), "end_date": today})
+        form = NpsForm(
+            request.GET or None,
+            user=request.user,
+            initial={"start_date": today - timedelta(days=83), "end_date": today},
+        )
         report = location = chart = None
         if form.is_bound and form.is_valid():
             location = form.cleaned_data["location"]

@@ -112,7 +112,8 @@ def questionnaire_create(*, questions: list[dict] | None = None, pages: list[dic
     """Create a questionnaire and its first version from flat `questions` and/or `pages` of questions."""
     slots = _resolve(flatten_slots(questions, pages))
     questionnaire = record_create(Questionnaire, **fields)
-    _new_version(questionnaire, slots)
+    if slots:  # an empty form has no version yet: its first questions make version 1
+        _new_version(questionnaire, slots)
     return questionnaire
 
 
@@ -130,6 +131,6 @@ def questionnaire_update(questionnaire: Questionnaire, *, questions=None, pages=
         if questionnaire.current_version_id
         else None
     )
-    if current != slots:
+    if current != slots and (current is not None or slots):
         _new_version(questionnaire, slots)
     return questionnaire

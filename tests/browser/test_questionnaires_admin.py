@@ -42,9 +42,11 @@ def test_editing_a_question_makes_a_read_only_version(admin_browser):
 
     fill(browser, "validation", '{"min": 30, "max": 50}')
     browser.find_element(By.NAME, "_continue").click()
+    assert messages(browser)[0].startswith("The question")  # waits for the saved page
     question = Question.objects.get()
     fill(browser, "label", "Your shoe size?")
     browser.find_element(By.NAME, "_continue").click()
+    assert messages(browser)[0].startswith("The question")
 
     question.refresh_from_db()
     assert list(question.versions.values_list("version", "label")) == [(1, "Shoe size?"), (2, "Your shoe size?")]
@@ -64,7 +66,7 @@ def test_building_a_questionnaire_and_previewing_it(admin_browser):
     Select(browser.find_element(By.NAME, "purpose")).select_by_value("booking")
     browser.find_element(By.NAME, "_save").click()
 
-    # The builder opens with empty rows.
+    # The builder opens with empty rows; the new form has no version until it has questions.
     fill(browser, "form-0-mapping_key", "size")
     Select(browser.find_element(By.NAME, "form-0-question")).select_by_visible_text("size")
     browser.find_element(By.NAME, "form-0-is_required").click()
