@@ -19,7 +19,6 @@ from questionnaires.models import Question, Questionnaire
 from questionnaires.selectors import active_form, form_of_version
 from questionnaires.services.questionnaires import questionnaire_create, questionnaire_update
 
-
 QUESTIONNAIRE_FIELDS = ("handle", "name", "description", "purpose", "is_active")
 
 
