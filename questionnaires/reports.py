@@ -1,8 +1,8 @@
 """NPS and CSAT reports: one aggregate query over the rating index, bucketed by the location's local dates.
 
-Local-day boundaries are turned into UTC instants here, so the database only compares `rated_at` with fixed
-values (CASE WHEN rated_at < b1 THEN 0 ...) and groups by bucket and score: one query whatever the range or the
-interval, served by the (location, scale, rated_at, score) index.
+The range's local-day boundaries become UTC instants (the index range), and the database groups by score and by
+`rated_at` truncated to the local day, ISO week or month in the location's time zone: one query whatever the range
+or the interval, served by the (location, scale, rated_at, score) index.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Count, DateField
+from django.db.models.functions import Trunc
 
 from questionnaires.enums import RatingScale
 from questionnaires.models import Rating
@@ -57,34 +58,35 @@ def _utc_midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz)
 
 
+TRUNC_KIND = {"day": "day", "week": "week", "month": "month"}
+
+
 def rating_counts(
     *, scale: str, location_id: int, tz: ZoneInfo, start: date, end: date, interval: str | None,
     questionnaire_id: int | None = None,
 ) -> list[Bucket]:  # fmt: skip
-    """Counts of each score per bucket of local dates, in one query."""
+    """Counts of each score per bucket of local dates, in one query (grouped by score, and by the local day, ISO
+    week or month the database truncates `rated_at` to in the location's time zone)."""
     buckets = buckets_for(start, end, interval)
-    bounds = [_utc_midnight(b.end_date + timedelta(days=1), tz) for b in buckets]
     queryset = Rating.objects.filter(
         location_id=location_id,
         scale=scale,
         rated_at__gte=_utc_midnight(start, tz),
-        rated_at__lt=bounds[-1],
+        rated_at__lt=_utc_midnight(end + timedelta(days=1), tz),
     )
     if questionnaire_id is not None:
         queryset = queryset.filter(questionnaire_id=questionnaire_id)
-    if len(buckets) == 1:
-        rows = queryset.values("score").annotate(n=Count("*")).order_by()
-        for row in rows:
+    if interval is None:
+        for row in queryset.values("score").annotate(n=Count("*")).order_by():
             buckets[0].counts[row["score"]] = row["n"]
         return buckets
-    which = Case(
-        *(When(rated_at__lt=bound, then=Value(index)) for index, bound in enumerate(bounds[:-1])),
-        default=Value(len(bounds) - 1),
-        output_field=IntegerField(),
-    )
-    rows = queryset.annotate(bucket=which).values("bucket", "score").annotate(n=Count("*")).order_by()
+    period = Trunc("rated_at", TRUNC_KIND[interval], output_field=DateField(), tzinfo=tz)
+    by_start = {bucket.start_date: bucket for bucket in buckets}
+    rows = queryset.annotate(period=period).values("period", "score").annotate(n=Count("*")).order_by()
     for row in rows:
-        buckets[row["bucket"]].counts[row["score"]] = row["n"]
+        # The first week or month may begin before the range: its bucket starts at the range's start.
+        bucket = by_start[max(row["period"], start)]
+        bucket.counts[row["score"]] = bucket.counts.get(row["score"], 0) + row["n"]
     return buckets
 
 
