@@ -324,3 +324,20 @@ def test_booking_with_ten_questions_costs_the_same_queries_as_with_one(api, loca
     # The form (one read), the submission and its answers (two inserts); routing runs after commit, on a worker.
     assert with_one == with_ten == without + 3
     assert Answer.objects.count() == 1 + 10 + 1 + 10
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_appointment_lists_load_every_rows_answers_in_one_query(api, definition, location, count,
+                                                                django_assert_num_queries):  # fmt: skip
+    ids = slot_ids(definition)
+    for hour in range(9, 9 + count):
+        assert (
+            book(api, definition, location, answers_of(ids, size="s", gift=True, message="hi"), hour=hour).status_code
+            == 201
+        )
+    api.get("/api/v3/appointments")
+    with django_assert_num_queries(4):  # token, count, the page (relations joined), the answers of the page
+        response = api.get("/api/v3/appointments")
+    rows = response.json()["data"]
+    assert len(rows) == count
+    assert all([a["mapping_key"] for a in row["answers"]] == ["size", "gift", "message"] for row in rows)
