@@ -45,6 +45,7 @@ from directory.enums import Scope  # noqa: E402
 from directory.models import Location  # noqa: E402
 from directory.services.tokens import token_issue  # noqa: E402
 from questionnaires.models import Rating  # noqa: E402
+from questionnaires.models.submission import local_date  # noqa: E402
 from questionnaires.reports import rating_report  # noqa: E402
 
 RATINGS = int(os.environ.get("BENCH_RATINGS", "200000"))
@@ -78,8 +79,9 @@ def build() -> Location:
 
     def rows(n, where, scale, low, high):
         for _ in range(n):
-            yield Rating(location=where, scale=scale, score=rng.randint(low, high),
-                         rated_at=first + timedelta(seconds=rng.randrange(seconds)))  # fmt: skip
+            rated_at = first + timedelta(seconds=rng.randrange(seconds))
+            yield Rating(location=where, scale=scale, score=rng.randint(low, high), rated_at=rated_at,
+                         rated_on=local_date(rated_at, where))  # fmt: skip
 
     for where, scale, n, low, high in ((location, "nps", RATINGS, 0, 10), (other, "nps", RATINGS // 4, 0, 10),
                                        (location, "csat", RATINGS // 10, 1, 5)):  # fmt: skip
@@ -154,9 +156,9 @@ def main() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "EXPLAIN SELECT score, count(*) FROM questionnaires_rating WHERE location_id = %s AND scale = 'nps' "
-                "AND rated_at >= %s AND rated_at < %s GROUP BY score",
-                [location.pk, datetime(2024, 12, 31, 13, tzinfo=UTC), datetime(2025, 12, 31, 13, tzinfo=UTC)],
+                "EXPLAIN SELECT date_trunc('week', rated_on), score, count(*) FROM questionnaires_rating "
+                "WHERE location_id = %s AND scale = 'nps' AND rated_on BETWEEN %s AND %s GROUP BY 1, 2",
+                [location.pk, START, END],
             )
             plan = " | ".join(row[0].strip() for row in cursor.fetchall()[:3])
         print(f"plan: {plan}")

@@ -1,15 +1,14 @@
 """NPS and CSAT reports: one aggregate query over the rating index, bucketed by the location's local dates.
 
-The range's local-day boundaries become UTC instants (the index range), and the database groups by score and by
-`rated_at` truncated to the local day, ISO week or month in the location's time zone: one query whatever the range
-or the interval, served by the (location, scale, rated_at, score) index.
+Each rating carries `rated_on`, the local date of `rated_at` at its location, written with the rating; the
+database groups by score and by that date (truncated to the ISO week or month): one query whatever the range or
+the interval, read from the (location, scale, rated_on, score) index alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from django.db.models import Count, DateField
 from django.db.models.functions import Trunc
@@ -54,33 +53,24 @@ def buckets_for(start: date, end: date, interval: str | None) -> list[Bucket]:
     return out
 
 
-def _utc_midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=tz)
-
-
 TRUNC_KIND = {"day": "day", "week": "week", "month": "month"}
 
 
 def rating_counts(
-    *, scale: str, location_id: int, tz: ZoneInfo, start: date, end: date, interval: str | None,
+    *, scale: str, location_id: int, start: date, end: date, interval: str | None,
     questionnaire_id: int | None = None,
 ) -> list[Bucket]:  # fmt: skip
     """Counts of each score per bucket of local dates, in one query (grouped by score, and by the local day, ISO
     week or month the database truncates `rated_at` to in the location's time zone)."""
     buckets = buckets_for(start, end, interval)
-    queryset = Rating.objects.filter(
-        location_id=location_id,
-        scale=scale,
-        rated_at__gte=_utc_midnight(start, tz),
-        rated_at__lt=_utc_midnight(end + timedelta(days=1), tz),
-    )
+    queryset = Rating.objects.filter(location_id=location_id, scale=scale, rated_on__gte=start, rated_on__lte=end)
     if questionnaire_id is not None:
         queryset = queryset.filter(questionnaire_id=questionnaire_id)
     if interval is None:
         for row in queryset.values("score").annotate(n=Count("*")).order_by():
             buckets[0].counts[row["score"]] = row["n"]
         return buckets
-    period = Trunc("rated_at", TRUNC_KIND[interval], output_field=DateField(), tzinfo=tz)
+    period = Trunc("rated_on", TRUNC_KIND[interval], output_field=DateField())
     by_start = {bucket.start_date: bucket for bucket in buckets}
     rows = queryset.annotate(period=period).values("period", "score").annotate(n=Count("*")).order_by()
     for row in rows:
@@ -123,7 +113,7 @@ def rating_report(
     """The whole-range figures plus the series per interval (empty without an interval)."""
     tz = location.timezone
     buckets = rating_counts(
-        scale=scale, location_id=location.pk, tz=tz, start=start, end=end, interval=interval,
+        scale=scale, location_id=location.pk, start=start, end=end, interval=interval,
         questionnaire_id=questionnaire_id,
     )  # fmt: skip
     whole = Bucket(start, end)
