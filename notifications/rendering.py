@@ -51,7 +51,7 @@ def default_webhook_body(notification_id: str, event: str, context: dict) -> str
 def render_webhook(template: str, context: dict) -> str:
     """Render a JSON body with JSON-escaped values; raise TemplateError if it is not valid JSON."""
     try:
-        body = PLAIN.from_string(template).render(Context(_json_escaped(context)))
+        body = PLAIN.from_string(template).render(Context(_json_escaped(context), autoescape=False))
     except TemplateSyntaxError as exc:
         raise TemplateError(f"Template error: {exc}") from exc
     try:
@@ -64,8 +64,8 @@ def render_webhook(template: str, context: dict) -> str:
 def render_email(subject_template: str, body_template: str, context: dict) -> tuple[str, str, str]:
     """Subject (one line), plain-text body and HTML body."""
     try:
-        subject = PLAIN.from_string(subject_template or DEFAULT_SUBJECT).render(Context(context))
-        text = PLAIN.from_string(body_template or DEFAULT_EMAIL_BODY).render(Context(context))
+        subject = PLAIN.from_string(subject_template or DEFAULT_SUBJECT).render(Context(context, autoescape=False))
+        text = PLAIN.from_string(body_template or DEFAULT_EMAIL_BODY).render(Context(context, autoescape=False))
         html = HTML.from_string(body_template or DEFAULT_EMAIL_BODY).render(Context(context))
     except TemplateSyntaxError as exc:
         raise TemplateError(f"Template error: {exc}") from exc
