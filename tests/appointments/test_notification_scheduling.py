@@ -194,28 +194,28 @@ def test_a_reminder_whose_moment_has_passed_is_due_at_once(location, target):
 
 
 @pytest.mark.parametrize(
-    ("tz", "start", "due", "elapsed_hours"),
+    ("start_at", "due", "elapsed_hours"),
     [
         # Melbourne: clocks go forward 02:00 -> 03:00 on Sunday 2025-10-05 (UTC+10 -> UTC+11).
-        (MELBOURNE, datetime(2025, 10, 5, 10, 0), datetime(2025, 10, 4, 8, 0), 25),
-        (MELBOURNE, datetime(2025, 10, 6, 10, 0), datetime(2025, 10, 5, 8, 0), 26),
+        (local(date(2025, 10, 5), 10, tz=MELBOURNE), local(date(2025, 10, 4), 8, tz=MELBOURNE), 25),
+        (local(date(2025, 10, 6), 10, tz=MELBOURNE), local(date(2025, 10, 5), 8, tz=MELBOURNE), 26),
         # New York: clocks go back 02:00 -> 01:00 on Sunday 2025-11-02 (UTC-4 -> UTC-5).
-        (NEW_YORK, datetime(2025, 11, 2, 10, 0), datetime(2025, 11, 1, 8, 0), 27),
-        (NEW_YORK, datetime(2025, 11, 3, 9, 0), datetime(2025, 11, 2, 7, 0), 26),
+        (local(date(2025, 11, 2), 10, tz=NEW_YORK), local(date(2025, 11, 1), 8, tz=NEW_YORK), 27),
+        (local(date(2025, 11, 3), 9, tz=NEW_YORK), local(date(2025, 11, 2), 7, tz=NEW_YORK), 26),
     ],
 )
-def test_reminder_days_are_calendar_days_in_the_appointment_zone_across_dst(target, tz, start, due, elapsed_hours):
+def test_reminder_days_are_calendar_days_in_the_appointment_zone_across_dst(target, start_at, due, elapsed_hours):
     definition = DefinitionFactory(
         reminder_target=target, notify_reminder_offset_days=1, notify_reminder_offset_hours=2
     )
-    start_at = start.replace(tzinfo=tz).astimezone(UTC)
+    tz = MELBOURNE if start_at.month == 10 else NEW_YORK
     appointment = AppointmentFactory(definition=definition, status="requested", scheduled_start_at=start_at,
                                      timezone=str(tz))  # fmt: skip
 
     appointment_transition(appointment_id=appointment.pk, to="confirmed", actor="staff", now=NOW)
 
     row = Notification.objects.get(event="reminder")
-    assert row.due_at == due.replace(tzinfo=tz).astimezone(UTC)
+    assert row.due_at == due
     # "1 day and 2 hours before" is the same wall time a day earlier, less 2 hours: 25 or 27 hours across a change.
     assert start_at - row.due_at == timedelta(hours=elapsed_hours)
 
