@@ -10,4 +10,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v3/", include("directory.api.urls")),
     path("api/v3/", include("appointments.api.urls")),
+    path("api/v3/", include("notifications.api.urls")),
 ]
