@@ -85,3 +85,23 @@ def enqueue_dispatch() -> None:
         current_app.send_task(DISPATCH_TASK, retry=False)
     except Exception:  # the outbox row is committed; a broker outage must never fail the caller
         logger.warning("could not enqueue the notification dispatcher; the periodic task will deliver", exc_info=True)
+
+
+@transaction.atomic
+def notifications_retry_now(*, ids, now: datetime) -> int:
+    """Make pending or failed rows due now (the console's "retry now"); returns how many were changed.
+
+    Attempts are kept (they are the record), so a failed row gets one more try before it fails again.
+    """
+    rows = Notification.objects.filter(pk__in=list(ids), status__in=[Status.PENDING, Status.FAILED])
+    changed = rows.update(status=Status.PENDING, next_attempt_at=now, lease_until=None, updated_at=now)
+    if changed:
+        transaction.on_commit(enqueue_dispatch)
+    return changed
+
+
+@transaction.atomic
+def notifications_cancel_rows(*, ids, reason: str, now: datetime) -> int:
+    """Cancel pending or failed rows by id (the console's "cancel"); sent rows stay as they are."""
+    rows = Notification.objects.filter(pk__in=list(ids), status__in=[Status.PENDING, Status.FAILED])
+    return rows.update(status=Status.CANCELLED, lease_until=None, last_error=reason, updated_at=now)

@@ -26,7 +26,7 @@ SAMPLE_CONTEXT = {
 }  # fmt: skip
 
 
-def _check(target: Target) -> None:
+def target_check(target: Target) -> None:
     """The rules that involve the channel: which address field is needed, that it is safe, that templates render."""
     errors: dict[str, list[str]] = {}
     if target.channel == Channel.WEBHOOK:
@@ -62,7 +62,7 @@ def _check(target: Target) -> None:
 def target_create(**fields) -> Target:
     """Create a target after checking its channel fields, URL safety and templates."""
     target = Target(**fields)
-    _check(target)
+    target_check(target)
     return record_create(Target, **fields)
 
 
@@ -71,7 +71,7 @@ def target_update(target: Target, **fields) -> Target:
     """Change the given fields; the whole target is checked as it would be."""
     for name, value in fields.items():
         setattr(target, name, value)
-    _check(target)
+    target_check(target)
     return record_update(target, **fields)
 
 
