@@ -53,7 +53,7 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = "__all__"
+        fields = FORM_FIELDS
 
     def clean(self):
         cleaned = super().clean()
