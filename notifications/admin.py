@@ -51,6 +51,8 @@ class TargetAttemptInline(ReadOnlyInline):
 class TargetForm(forms.ModelForm):
     """Shows the service's channel, URL and template checks as form errors."""
 
+    url = forms.URLField(required=False, max_length=1000, assume_scheme="https")
+
     class Meta:
         model = Target
         fields = FORM_FIELDS
