@@ -27,6 +27,7 @@ class Receiver:
     answers: deque = field(default_factory=deque)
     default_status: int = 200
     release: threading.Event = field(default_factory=threading.Event)
+    received: threading.Event = field(default_factory=threading.Event)  # set on every request
 
     def answer(self, *statuses: int | str) -> None:
         """Queue the next answers: an HTTP status, or "hang" to answer only after the client gave up."""
@@ -41,6 +42,7 @@ def receiver():
         def do_POST(self):  # noqa: N802
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             state.requests.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+            state.received.set()
             answer = state.answers.popleft() if state.answers else state.default_status
             if answer == "hang":
                 state.release.wait(10)  # the client times out first; released at teardown
