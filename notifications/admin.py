@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
-from unfold.contrib.filters.admin import RangeDateTimeFilter
 
 from config.errors import DomainError
 from config.localtime import local_label
@@ -71,6 +70,7 @@ class TargetForm(forms.ModelForm):
 
 @admin.register(Target)
 class TargetAdmin(ConsoleModelAdmin):
+    form = TargetForm
     list_display = ("name", "handle", "channel", "address", "is_active", "has_secret")
     list_filter = ("channel", "is_active")
     search_fields = ("name", "handle", "url", "email")
@@ -125,8 +125,7 @@ class NotificationAttemptInline(ReadOnlyInline):
 class NotificationAdmin(ConsoleModelAdmin):
     location_field = "location"
     list_display = ("id", "event", "subject", "target", "local_due", "status", "attempts", "last_error_short")
-    list_filter = ("status", "event", "target", ("due_at", RangeDateTimeFilter))
-    list_filter_submit = True
+    list_filter = ("status", "event", "target", ("due_at", admin.DateFieldListFilter))
     search_fields = ("subject_id", "key", "uuid")
     list_select_related = ("target", "location")
     actions = ("retry_now", "cancel")
