@@ -148,27 +148,31 @@ def deliver_claimed(claim: uuid.UUID, *, now: datetime | None = None) -> Dispatc
         outcomes = [send_one(row, now=started) for row in rows]
     finished = now or timezone.now()
     counts = {Status.SENT: 0, Status.PENDING: 0, Status.FAILED: 0, Status.SKIPPED: 0}
-    attempts = []
+    held = Notification.objects.filter(claim=claim, status=Status.SENDING)
     with transaction.atomic():
+        # Successes, the common case, are recorded in one statement; the rest row by row.
+        sent_ids = [row.pk for row, outcome in zip(rows, outcomes, strict=True) if outcome.ok]
+        if sent_ids:
+            counts[Status.SENT] = held.filter(pk__in=sent_ids).update(
+                status=Status.SENT, sent_at=finished, last_error="", lease_until=None, updated_at=finished
+            )
         for row, outcome in zip(rows, outcomes, strict=True):
+            if outcome.ok:
+                continue
             fields = _outcome_fields(row, outcome, finished)
-            written = Notification.objects.filter(pk=row.pk, claim=claim, status=Status.SENDING).update(
-                **fields, updated_at=finished
-            )
-            if written:
-                counts[fields["status"]] += 1
-            attempts.append(
-                DeliveryAttempt(
-                    notification_id=row.pk,
-                    target_id=row.target_id,
-                    at=started,
-                    duration_ms=outcome.duration_ms,
-                    response_status=outcome.status,
-                    error=outcome.error,
-                    ok=outcome.ok,
-                )  # fmt: skip
-            )
-        DeliveryAttempt.objects.bulk_create(attempts)
+            counts[fields["status"]] += held.filter(pk=row.pk).update(**fields, updated_at=finished)
+        DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(
+                notification_id=row.pk,
+                target_id=row.target_id,
+                at=started,
+                duration_ms=outcome.duration_ms,
+                response_status=outcome.status,
+                error=outcome.error,
+                ok=outcome.ok,
+            )  # fmt: skip
+            for row, outcome in zip(rows, outcomes, strict=True)
+        )
     return DispatchResult(
         claimed=len(rows), sent=counts[Status.SENT], retrying=counts[Status.PENDING], failed=counts[Status.FAILED],
         skipped=counts[Status.SKIPPED],

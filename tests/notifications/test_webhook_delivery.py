@@ -145,7 +145,7 @@ def test_connection_refused_is_retried():
 
     row.refresh_from_db()
     assert row.status == Status.PENDING
-    assert row.last_error.startswith("ConnectError")
+    assert row.last_error.startswith("Connection failed: ")
 
 
 def test_private_addresses_are_refused_when_not_allowed(receiver, settings):
