@@ -124,3 +124,23 @@ def test_booking_survives_a_broker_outage_and_the_notification_goes_later(receiv
     row.refresh_from_db()
     assert row.status == Status.SENT
     assert [r.headers["x-notification-id"] for r in receiver.requests] == [str(row.uuid)]
+
+
+def test_a_booking_nudges_the_worker_after_commit_without_waiting_for_beat(receiver, worker):
+    target = TargetFactory(url=receiver.url)
+    location = LocationFactory()
+    definition = DefinitionFactory(confirmed_target=target)
+    DefinitionLocationFactory(definition=definition, location=location)
+    day = timezone.now().astimezone(location.timezone).date() + timedelta(days=2)
+    start = datetime.combine(day, time(10), tzinfo=location.timezone).astimezone(UTC)
+
+    appointment = appointment_book(
+        BookingRequest(definition_id=definition.pk, profile_id=str(ProfileFactory().pk), location_id=location.pk,
+                       start=start),
+        actor="token:1",
+    )  # fmt: skip
+
+    assert receiver.received.wait(WAIT), "the after-commit nudge never reached the worker"
+    row = Notification.objects.get(subject_id=str(appointment.pk), event="confirmed")
+    assert receiver.requests[0].headers["x-notification-id"] == str(row.uuid)
+    assert not PeriodicTask.objects.exists()
