@@ -176,8 +176,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# Minutes after a confirmed appointment's end before mark_no_shows calls it a no-show.
+# Minutes after a confirmed appointment's start before it may be called a no-show (by staff or mark_no_shows).
 NO_SHOW_GRACE_MINUTES = int(os.environ.get("NO_SHOW_GRACE_MINUTES", "15"))
+# Check-in (status arrived) opens this many minutes before the start, never before the start's local date.
+CHECK_IN_EARLY_MINUTES = int(os.environ.get("CHECK_IN_EARLY_MINUTES", "60"))
 
 LOGGING = {
     "version": 1,
