@@ -7,7 +7,12 @@ class Command(BaseCommand):
     help = "Mark confirmed appointments whose start plus the grace period has passed as no_show (actor: system)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--grace", type=int, default=None, help="minutes after the start (default and minimum: NO_SHOW_GRACE_MINUTES)")
+        parser.add_argument(
+            "--grace",
+            type=int,
+            default=None,
+            help="minutes after the start (default and minimum: NO_SHOW_GRACE_MINUTES)",
+        )
 
     def handle(self, *args, grace, **options):
         moved = mark_no_shows(grace_minutes=grace)
