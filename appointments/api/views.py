@@ -122,9 +122,11 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
     def available_slots(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.SlotsInput)
+        now = timezone.now()
         loaded, slots = selectors.day_slots(
-            definition, data["location_id"], data["date"], staff_id=data.get("staff_id"), now=timezone.now()
+            definition, data["location_id"], data["date"], staff_id=data.get("staff_id"), now=now
         )
+        reason = None if slots else selectors.empty_reason(loaded, data["date"], now=now, staff_id=data.get("staff_id"))
         staff = None
         if data.get("staff_id") is not None:
             profile = loaded.staff[str(data["staff_id"])].profile
@@ -139,15 +141,19 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
             "staff": staff,
             "slots": s.SlotSerializer(slots, many=True).data,
         }
-        return Response({"data": body, "meta": rules_meta(definition)})
+        meta = {**rules_meta(definition), "reason": reason, "reason_message": selectors.EMPTY_DAY_MESSAGES.get(reason)}
+        return Response({"data": body, "meta": meta})
 
     def available_slots_range(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.SlotsRangeInput)
+        now = timezone.now()
         loaded, slots = selectors.range_slots(
             definition, data["location_id"], data["start_date"], data["end_date"], staff_id=data.get("staff_id"),
-            now=timezone.now(),
+            now=now,
         )  # fmt: skip
+        empty = selectors.empty_days(loaded, slots, data["start_date"], data["end_date"], now=now,
+                                     staff_id=data.get("staff_id"))  # fmt: skip
         if data["sort"] == "desc":
             slots = list(reversed(slots))
         meta = {
@@ -160,6 +166,10 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
             "staff": str(data["staff_id"]) if data.get("staff_id") else None,
             **rules_meta(definition),
             "total": len(slots),
+            "empty_days": [
+                {"date": day.isoformat(), "reason": reason, "message": selectors.EMPTY_DAY_MESSAGES[reason]}
+                for day, reason in empty.items()
+            ],
         }
         return Response({"data": s.RangeSlotSerializer(slots, many=True).data, "meta": meta})
 
