@@ -136,7 +136,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_RATE_LIMIT", "6000/min")},
     "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api.schema.OmneoAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%SZ",
     "TIME_FORMAT": "%H:%M:%S",

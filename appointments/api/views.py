@@ -3,11 +3,13 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from appointments import selectors
+from appointments.api import schema as docs
 from appointments.api import serializers as s
 from appointments.models import (
     AppointmentDefinition,
@@ -115,10 +117,12 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
     def perform_destroy(self, instance):
         definition_delete(instance)
 
+    @docs.QUESTIONS
     def questions(self, request, *args, **kwargs):
         self.get_object()
         return Response({"data": {"questionnaire": None, "questions": []}})
 
+    @docs.AVAILABLE_SLOTS
     def available_slots(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.SlotsInput)
@@ -144,6 +148,7 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
         meta = {**rules_meta(definition), "reason": reason, "reason_message": selectors.EMPTY_DAY_MESSAGES.get(reason)}
         return Response({"data": body, "meta": meta})
 
+    @docs.AVAILABLE_SLOTS_RANGE
     def available_slots_range(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.SlotsRangeInput)
@@ -173,6 +178,7 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
         }
         return Response({"data": s.RangeSlotSerializer(slots, many=True).data, "meta": meta})
 
+    @docs.AVAILABLE_STAFF
     def available_staff(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.StaffInput)
@@ -245,6 +251,7 @@ class DefinitionLocationViewSet(DefinitionChildMixin, ResourceViewSet):
     def perform_create(self, data):
         return definition_location_set(self.get_definition(), **data)
 
+    @extend_schema(request=s.DefinitionLocationUpdateInput)
     def update(self, request, *args, **kwargs):
         link = get_object_or_404(self.get_queryset(), location_id=kwargs["location_id"])
         data = self.validated_input_of(s.DefinitionLocationUpdateInput)
@@ -267,6 +274,7 @@ class DefinitionStaffViewSet(DefinitionChildMixin, ResourceViewSet):
     def perform_create(self, data):
         return definition_staff_add(self.get_definition(), **data)
 
+    @extend_schema(request=s.DefinitionStaffUpdateInput)
     def update(self, request, *args, **kwargs):
         # An existing row changes only is_active and sort_order; the staff member stays.
         link = record_update(self.get_object(), **self.validated_input_of(s.DefinitionStaffUpdateInput))
@@ -293,10 +301,12 @@ class VisibleDefinitionsViewSet(ProfileScopeMixin, ResourceViewSet):
 # Appointments ----------------------------------------------------------------------------------------------
 
 
+@docs.appointment_schema
 class AppointmentViewSet(ResourceViewSet):
-    """/appointments and /profiles/{uuid}/appointments (the latter scoped to that profile)."""
+    """/appointments and /profiles/{uuid}/appointments (the latter scoped to that profile, see the subclass)."""
 
     scope_area = "appointments"
+    input_serializer_class = s.AppointmentCreateInput
     customer_actions = ("list", "retrieve", "create", "update", "events")
     serializer_class = s.AppointmentSerializer
     filter_fields = {
@@ -344,7 +354,7 @@ class AppointmentViewSet(ResourceViewSet):
 
     def _create(self):
         scoped = "profile_id" in self.kwargs  # /profiles/{uuid}/appointments: the profile comes from the URL
-        data = self.validated_input_of(s.ProfileAppointmentCreateInput if scoped else s.AppointmentCreateInput)
+        data = self.validated_input_of(self.input_serializer_class)
         profile_id = self.scoped_profile_id() if scoped else data["profile_id"]
         booking = BookingRequest(
             definition_id=data["appointment_definition_id"],
@@ -396,11 +406,13 @@ class AppointmentViewSet(ResourceViewSet):
             raise PermissionDenied("Customers cancel appointments (PUT status cancelled) rather than delete them.")
         appointment_delete(appointment_id=instance.pk)
 
+    @docs.EVENTS
     def events(self, request, *args, **kwargs):
         appointment = self.get_object()
         events = appointment.events.order_by("at", "id")
         return Response({"data": s.AppointmentEventSerializer(events, many=True).data})
 
+    @docs.LINK
     def link(self, request, *args, **kwargs):
         appointment = self.get_object()
         data = self.validated_input_of(s.LinkInput)
@@ -408,8 +420,15 @@ class AppointmentViewSet(ResourceViewSet):
         refreshed = self.get_queryset().prefetch_related("links__profile").get(pk=appointment.pk)
         return Response({"data": s.AppointmentWithLinksSerializer(refreshed).data})
 
+    @docs.UNLINK
     def unlink(self, request, *args, **kwargs):
         appointment = self.get_object()
         data = self.validated_input_of(s.LinkInput)
         appointment_unlink(appointment_id=appointment.pk, type=data["type"], target_id=data["id"])
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProfileAppointmentViewSet(AppointmentViewSet):
+    """/profiles/{uuid}/appointments: the profile comes from the URL, not the create body."""
+
+    input_serializer_class = s.ProfileAppointmentCreateInput
