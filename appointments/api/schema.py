@@ -131,7 +131,7 @@ appointment_schema = extend_schema_view(
         examples=[
             _example("Book a slot", BOOKING, request=True),
             _example(
-                "Book a chosen staff member, in UTC",
+                "Book a chosen staff member in UTC",
                 {
                     **BOOKING,
                     "scheduled_start_at": "2026-05-11T00:00:00Z",
