@@ -59,6 +59,7 @@ LAST_NAMES = ["Abbott", "Bianchi", "Chen", "Dubois", "Eriksen", "Fischer", "Gome
 # How busy a slot is: for pooled definitions the chance of each number of bookings, for staff the chance of a booking.
 POOLED_FILL = {2: (0.35, 0.40, 0.25), 3: (0.35, 0.30, 0.20, 0.15), 1: (0.7, 0.3)}
 STAFF_FILL = 0.7
+APPROVAL_DELAY = timedelta(hours=3)
 
 
 @dataclass(frozen=True)
@@ -345,16 +346,22 @@ def _path(definition: AppointmentDefinition, final: str) -> list[str]:
 
 
 def _moment(status: str, appointment: Appointment, booked: datetime, now: datetime) -> datetime:
+    """When the appointment reached `status` (never later than now)."""
     start, end = appointment.scheduled_start_at, appointment.scheduled_end_at
-    at = {
-        S.REQUESTED: booked,
-        S.CONFIRMED: booked if booked + timedelta(hours=3) > start else booked + timedelta(hours=3),
-        S.ARRIVED: start - timedelta(minutes=5),
-        S.COMPLETED: end,
-        S.NO_SHOW: end + timedelta(minutes=15),
-        S.CANCELLED: booked + (start - booked) / 2,
-        S.REJECTED: booked + timedelta(hours=2),
-    }[status]
+    if status == S.CONFIRMED:
+        at = booked if booked + APPROVAL_DELAY > start else booked + APPROVAL_DELAY
+    elif status == S.ARRIVED:
+        at = start - timedelta(minutes=5)
+    elif status == S.COMPLETED:
+        at = end
+    elif status == S.NO_SHOW:
+        at = end + timedelta(minutes=15)
+    elif status == S.CANCELLED:
+        at = booked + (start - booked) / 2
+    elif status == S.REJECTED:
+        at = booked + timedelta(hours=2)
+    else:
+        at = booked
     return min(at, now)
 
 

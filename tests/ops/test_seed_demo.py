@@ -52,9 +52,11 @@ def snapshot() -> dict[str, int]:
 
 
 @pytest.fixture(autouse=True)
-def demo_env(monkeypatch):
+def demo_env(monkeypatch, settings):
     for name in ("ADMIN_USERNAME", "ADMIN_PASSWORD", "HOST", "PORT"):
         monkeypatch.delenv(name, raising=False)
+    # Every run sets the admin's password: a fast hasher keeps these tests about the data, not about PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # --- small ----------------------------------------------------------------------------------------------------------
@@ -170,14 +172,14 @@ NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)  # 14:00 in Melbourne, 22:00 on 1 
 def small_large(**kwargs):
     """The large generator over a fortnight: every rule it follows, fast enough for SQLite."""
     seed()
-    return seed_large(StringIO(), now=NOW, days_before=10, days_after=4, customers=40, quiet=True, **kwargs)
+    return seed_large(StringIO(), now=NOW, days_before=7, days_after=3, customers=40, quiet=True, **kwargs)
 
 
 def test_large_data_follows_time_zones_hours_and_the_clock():
     result = small_large()
 
     rows = list(Appointment.objects.filter(meta__demo=MARK).select_related("location", "definition"))
-    assert result.appointments == len(rows) > 500
+    assert result.appointments == len(rows) > 300
     assert (result.locations, result.staff, result.customers) == (3, 13, 40)
     assert {row.location.handle for row in rows} == {handle for handle, *_ in LOCATIONS}
     for row in rows:
