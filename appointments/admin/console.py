@@ -170,15 +170,21 @@ class ConsolePages:
         lanes = [
             {
                 "lane": lane,
+                "rows": _stack(lane.appointments),
                 "blocks": [
                     {
                         "appointment": appointment,
                         "local_start": appointment.scheduled_start_at.astimezone(location.timezone),
                         "local_end": appointment.scheduled_end_at.astimezone(location.timezone),
-                        "moves": [(to, MOVE_LABELS[to]) for to in sorted(ALLOWED.get(appointment.status, ()))]
+                        "moves": [
+                            (to, label)
+                            for to, label in MOVE_LABELS.items()
+                            if to in ALLOWED.get(appointment.status, ())
+                        ]
                         if can_move
                         else [],
                         **place(appointment.scheduled_start_at, appointment.scheduled_end_at),
+                        "row": appointment.lane_row,
                     }
                     for appointment in lane.appointments
                 ],
@@ -225,8 +231,10 @@ class ConsolePages:
             location = locations_for(request.user).filter(pk=query["location"]).first()
             if location is not None:
                 query["date"] = timezone.now().astimezone(location.timezone).date().isoformat()
-        search = SlotSearchForm(query if {"definition", "location", "date"} <= set(query) else None,
-                                user=request.user, initial={"date": timezone.now().date()})  # fmt: skip
+        search = SlotSearchForm(
+            query if {"definition", "location", "date"} <= set(query) else None,
+            user=request.user, initial={"date": timezone.now().date(), **query.dict()},
+        )  # fmt: skip
         slots, error, chosen, customer, matches, errors = None, "", None, None, [], []
         if search.is_bound and search.is_valid():
             data = search.cleaned_data
@@ -240,7 +248,7 @@ class ConsolePages:
                 error = _message(exc)
             chosen = _slot_start(request.GET.get("slot", ""))
         if chosen is not None:
-            customer = CustomerForm(request.POST or None)
+            customer = CustomerForm(request.POST if request.method == "POST" else None)
             term = request.GET.get("q", "").strip()
             if term:
                 matches = list(_profile_search(term)[:10])
@@ -311,6 +319,18 @@ class ConsolePages:
             slots=[slot for slot in slots if slot.start != appointment.scheduled_start_at], error=error,
             errors=errors, previous=day - timedelta(days=1), next=day + timedelta(days=1),
         )  # fmt: skip
+
+
+def _stack(appointments: list[Appointment]) -> int:
+    """Give each appointment of a lane the first row where it overlaps nothing (`lane_row`); returns the rows."""
+    ends: list[datetime] = []
+    for appointment in appointments:  # in start order
+        row = next((i for i, end in enumerate(ends) if end <= appointment.scheduled_start_at), len(ends))
+        if row == len(ends):
+            ends.append(appointment.scheduled_end_at)
+        ends[row] = appointment.scheduled_end_at
+        appointment.lane_row = row
+    return max(1, len(ends))
 
 
 def _profile_search(term: str):
