@@ -3,4 +3,5 @@
 PERIODIC_TASKS = {
     # name: (task, every N seconds)
     "mark no-shows": ("appointments.mark_no_shows", 300),
+    "dispatch notifications": ("notifications.dispatch", 15),
 }

@@ -12,6 +12,7 @@ from django.utils import timezone
 from appointments import hooks
 from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment, AppointmentEvent
+from appointments.services import notify
 from appointments.services.reservation import SlotUnavailable, is_overlap_violation, reserve
 from config.errors import Forbidden, NotFound, ValidationFailed
 from config.localtime import localize
@@ -130,6 +131,7 @@ def appointment_transition(
         appointment=appointment, kind=AppointmentEvent.Kind.STATUS, actor=actor, from_status=before, to_status=to,
         reason=reason or "", at=now,
     )  # fmt: skip
+    notify.on_transition(appointment, before, to, now=now)
     transaction.on_commit(partial(hooks.after_transition, appointment.pk, before, to))
     return appointment
 
@@ -180,6 +182,7 @@ def appointment_reschedule(
                 from_status=appointment.status, to_status=appointment.status, reason=reason or "", at=now,
                 data={"from": _iso(old_start), "to": _iso(held.start), "assigned_staff_id": held.staff_id},
             )  # fmt: skip
+            notify.on_rescheduled(appointment, now=now)
             transaction.on_commit(partial(hooks.after_rescheduled, appointment.pk, _iso(old_start), _iso(held.start)))
     except IntegrityError as exc:
         if is_overlap_violation(exc):
