@@ -3,4 +3,5 @@
 PERIODIC_TASKS = {
     # name: (task, every N seconds)
     "mark no-shows": ("appointments.mark_no_shows", 300),
+    "expire waitlist offers": ("appointments.expire_waitlist_offers", 60),
 }

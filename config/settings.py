@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "config",
     "directory",
+    "visits",
     "appointments",
 ]
 
@@ -178,6 +179,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Minutes after a confirmed appointment's end before mark_no_shows calls it a no-show.
 NO_SHOW_GRACE_MINUTES = int(os.environ.get("NO_SHOW_GRACE_MINUTES", "15"))
+
+# How long a waitlist offer holds the freed place for the customer it was offered to.
+WAITLIST_OFFER_MINUTES = int(os.environ.get("WAITLIST_OFFER_MINUTES", "15"))
+# How many recent served walk-ins (called -> served) the queue's wait estimate averages.
+QUEUE_SERVICE_SAMPLE = int(os.environ.get("QUEUE_SERVICE_SAMPLE", "20"))
 
 LOGGING = {
     "version": 1,

@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v3/", include("directory.api.urls")),
+    path("api/v3/", include("visits.api.urls")),
     path("api/v3/", include("appointments.api.urls")),
 ]
