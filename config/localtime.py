@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from config.errors import ValidationFailed
@@ -17,3 +17,16 @@ def localize(value: datetime, tz: ZoneInfo, field: str) -> datetime:
     if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != value:
         raise ValidationFailed.on(field, f"{value:%Y-%m-%d %H:%M:%S} does not exist in {tz.key} (daylight-saving gap).")
     return aware.astimezone(UTC)
+
+
+def local_day_bounds(tz: ZoneInfo, day: date) -> tuple[datetime, datetime]:
+    """The UTC instants where local `day` starts and the next local day starts (23 or 25 hours apart across a
+    daylight-saving change). A midnight inside a gap is read as zoneinfo does (the offset before the change)."""
+    start = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+    return start, end
+
+
+def local_label(value: datetime | None, tz: ZoneInfo, fmt: str = "%a %d %b %Y %H:%M %Z") -> str:
+    """A UTC instant as wall time at the location, with the zone's abbreviation ("Mon 30 Nov 2026 09:00 AEDT")."""
+    return "" if value is None else value.astimezone(tz).strftime(fmt)

@@ -114,6 +114,25 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+LOGIN_REDIRECT_URL = "/admin/"
+
+# The operator console (django-unfold). Everything it needs ships in the packages: it works offline.
+UNFOLD = {
+    "SITE_TITLE": "Appointments console",
+    "SITE_HEADER": "Appointments",
+    "SITE_SUBHEADER": "Operator console",
+    "SITE_SYMBOL": "event_available",
+    "SITE_URL": "/api/v3/",
+    "SHOW_VIEW_ON_SITE": False,
+    "DASHBOARD_CALLBACK": "directory.console.dashboard_context",
+    "STYLES": [lambda request: "/static/console/console.css"],
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": True,
+        "navigation": "directory.console.sidebar_navigation",
+    },
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL"):

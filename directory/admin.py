@@ -1,13 +1,19 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from directory.console import ConsoleModelAdmin, ConsoleStackedInline, ConsoleTabularInline
 from directory.models import (
     ApiToken,
     Location,
     LocationNormalHour,
     LocationSpecialHour,
+    OperatorAccess,
     Profile,
     ProfileNormalHour,
     ProfileSpecialHour,
@@ -16,29 +22,31 @@ from directory.models import (
 from directory.services.tokens import token_issue, token_revoke
 
 
-class LocationNormalHourInline(admin.TabularInline):
+class LocationNormalHourInline(ConsoleTabularInline):
     model = LocationNormalHour
     extra = 0
     fields = ("day_of_week", "open_at", "close_at")
 
 
-class LocationSpecialHourInline(admin.TabularInline):
+class LocationSpecialHourInline(ConsoleTabularInline):
     model = LocationSpecialHour
     extra = 0
     fields = ("name", "start_at", "end_at", "is_repeating", "open_at", "close_at")
 
 
-class StaffAssignmentInline(admin.TabularInline):
+class StaffAssignmentInline(ConsoleTabularInline):
     model = StaffAssignment
     fk_name = "location"
     extra = 0
+    list_fields = ("excluded_service_handles",)
     autocomplete_fields = ("profile",)
     fields = ("profile", "assignment_type", "role_type", "is_active", "is_default", "starts_at", "ends_at",
               "sort_order", "excluded_service_handles")  # fmt: skip
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(ConsoleModelAdmin):
+    location_field = "pk"
     list_display = ("name", "handle", "timezone", "is_published", "phone", "email")
     list_filter = ("is_published",)
     search_fields = ("name", "handle", "email")
@@ -46,29 +54,31 @@ class LocationAdmin(admin.ModelAdmin):
     inlines = (LocationNormalHourInline, LocationSpecialHourInline, StaffAssignmentInline)
 
 
-class ProfileNormalHourInline(admin.TabularInline):
+class ProfileNormalHourInline(ConsoleTabularInline):
     model = ProfileNormalHour
     extra = 0
     fields = ("day_of_week", "available_from", "available_until")
 
 
-class ProfileSpecialHourInline(admin.TabularInline):
+class ProfileSpecialHourInline(ConsoleTabularInline):
     model = ProfileSpecialHour
     extra = 0
     fields = ("name", "start_at", "end_at", "is_repeating", "available_from", "available_until")
 
 
-class ProfileAssignmentInline(admin.TabularInline):
+class ProfileAssignmentInline(ConsoleTabularInline):
     model = StaffAssignment
     fk_name = "profile"
     extra = 0
+    location_field = "location"
+    list_fields = ("excluded_service_handles",)
     verbose_name = "location assignment"
     fields = ("location", "assignment_type", "role_type", "is_active", "is_default", "starts_at", "ends_at",
               "sort_order", "excluded_service_handles")  # fmt: skip
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(ConsoleModelAdmin):
     list_display = ("full_name", "email", "mobile_phone", "created_at")
     search_fields = ("first_name", "last_name", "email", "mobile_phone", "id")
     readonly_fields = ("id", "created_at", "updated_at")
@@ -80,7 +90,9 @@ class ProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffAssignment)
-class StaffAssignmentAdmin(admin.ModelAdmin):
+class StaffAssignmentAdmin(ConsoleModelAdmin):
+    location_field = "location"
+    list_fields = ("excluded_service_handles",)
     list_display = ("profile", "location", "assignment_type", "role_type", "is_active", "is_default", "sort_order")
     list_filter = ("assignment_type", "is_active", "location")
     search_fields = ("profile__first_name", "profile__last_name", "profile__email", "location__name")
@@ -88,7 +100,7 @@ class StaffAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ConsoleModelAdmin):
     """Tokens are issued through the token service so the secret is hashed and shown once."""
 
     list_display = ("name", "kind", "prefix", "profile", "scopes", "expires_at", "revoked_at", "last_used_at")
@@ -127,3 +139,40 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             token_revoke(token, now=now)
         messages.success(request, f"Revoked {queryset.count()} token(s).")
+
+
+class OperatorAccessInline(ConsoleStackedInline):
+    model = OperatorAccess
+    extra = 0
+    max_num = 1
+    can_delete = True
+    filter_horizontal = ("locations",)
+    verbose_name = "Limit to locations"
+    verbose_name_plural = "Limit to locations (no row: every location)"
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, ConsoleModelAdmin):
+    """Console users: give them the Operator or Manager group, and optionally limit them to some locations."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+    inlines = (OperatorAccessInline,)
+    list_display = ("username", "email", "first_name", "last_name", "is_staff", "roles")
+
+    @admin.display(description="Roles")
+    def roles(self, obj: User) -> str:
+        return ", ".join(group.name for group in obj.groups.all()) or ("superuser" if obj.is_superuser else "—")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin, ConsoleModelAdmin):
+    pass

@@ -14,7 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django import forms
+from django.db import models
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
+
+from directory.models import Location, OperatorAccess
 
 
 @dataclass(frozen=True)
@@ -50,16 +58,195 @@ def dashboard_sections(request, location, day: date) -> list[tuple[str, list[Car
     return [(section, provider(request, location, day)) for _, section, provider in _providers]
 
 
-class ConsoleModelAdmin(ModelAdmin):
-    """The admin base class of every console page."""
+# How many locations the dashboard shows at once; pick one with ?location= to see any other.
+DASHBOARD_LOCATIONS = 12
 
-    # ORM path from this model to its directory.Location; None for models that belong to no location.
+
+def dashboard_context(request, context: dict) -> dict:
+    """unfold's DASHBOARD_CALLBACK: one panel per location the user may see, each in its own local day."""
+    locations = locations_for(request.user)
+    chosen = request.GET.get("location", "")
+    shown = locations.filter(pk=chosen) if chosen.isdigit() else locations[:DASHBOARD_LOCATIONS]
+    now = timezone.now()
+    panels = []
+    for location in shown:
+        local_now = now.astimezone(location.timezone)
+        panels.append(
+            {
+                "location": location,
+                "local_now": local_now,
+                "sections": dashboard_sections(request, location, local_now.date()),
+            }
+        )
+    context.update({"console_panels": panels, "console_locations": locations, "console_location": chosen})
+    return context
+
+
+@dataclass(frozen=True)
+class Link:
+    """One sidebar entry: a named admin URL, shown to users with the permission."""
+
+    group: str
+    title: str
+    url_name: str
+    icon: str
+    permission: str = ""  # "app_label.codename"; empty for every console user
+    order: int = 100
+
+
+_links: list[Link] = []
+
+# The sidebar's groups, in this order; links of an unknown group go last.
+SIDEBAR_GROUPS = ("Front desk", "Reports", "Setup", "System")
+
+
+def console_link(link: Link) -> None:
+    """Add a sidebar entry (from an AppConfig.ready())."""
+    if link not in _links:
+        _links.append(link)
+
+
+def sidebar_navigation(request) -> list[dict]:
+    """unfold's SIDEBAR navigation: the registered links the user may open, grouped."""
+    user = request.user
+    groups: dict[str, list[dict]] = {}
+    for link in sorted(_links, key=lambda item: (item.order, item.title)):
+        if link.permission and not user.has_perm(link.permission):
+            continue
+        try:
+            url = reverse(link.url_name)
+        except NoReverseMatch:  # an app this deployment does not have
+            continue
+        groups.setdefault(link.group, []).append({"title": link.title, "icon": link.icon, "link": url})
+    order = {name: index for index, name in enumerate(SIDEBAR_GROUPS)}
+    return [
+        {"title": name, "separator": True, "collapsible": name == "System", "items": items}
+        for name, items in sorted(groups.items(), key=lambda item: order.get(item[0], len(order)))
+    ]
+
+
+for _link in (
+    Link("Front desk", "Dashboard", "admin:index", "dashboard", order=0),
+    Link("Front desk", "Customers and staff", "admin:directory_profile_changelist", "group",
+         "directory.view_profile", order=50),
+    Link("Setup", "Locations", "admin:directory_location_changelist", "store", "directory.change_location", 20),
+    Link("Setup", "Staff assignments", "admin:directory_staffassignment_changelist", "badge",
+         "directory.change_staffassignment", 30),
+    Link("Setup", "API tokens", "admin:directory_apitoken_changelist", "key", "directory.view_apitoken", 90),
+    Link("System", "Users", "admin:auth_user_changelist", "person", "auth.view_user", 10),
+    Link("System", "Roles (groups)", "admin:auth_group_changelist", "shield_person", "auth.view_group", 20),
+    Link("System", "Periodic tasks", "admin:django_celery_beat_periodictask_changelist", "schedule",
+         "django_celery_beat.view_periodictask", 30),
+):  # fmt: skip
+    console_link(_link)
+
+
+def location_ids_for(user) -> frozenset[int] | None:
+    """The ids of the locations this admin user may see, or None for all of them (superusers, and users without
+    an OperatorAccess row). Read once per request: the answer is kept on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if user.is_superuser:
+        return None
+    if not hasattr(user, "_console_location_ids"):
+        access = OperatorAccess.objects.filter(user=user).first()
+        user._console_location_ids = (
+            None if access is None else frozenset(access.locations.values_list("pk", flat=True))
+        )
+    return user._console_location_ids
+
+
+def scope_to_locations(queryset: QuerySet, user, location_field: str | None) -> QuerySet:
+    """Keep the rows of the user's locations; rows of models without a location are not limited."""
+    ids = location_ids_for(user)
+    if ids is None or location_field is None:
+        return queryset
+    return queryset.filter(**{f"{location_field}__in": ids})
+
+
+def locations_for(user) -> QuerySet[Location]:
+    """The locations this user may pick, by name."""
+    return scope_to_locations(Location.objects.order_by("name", "id"), user, "pk")
+
+
+class BlankJSONFormField(forms.JSONField):
+    """A JSON field whose empty value shows as an empty box, not a literal `null`, `{}` or `[]`."""
+
+    def prepare_value(self, value):
+        if value in (None, "", [], {}):
+            return ""
+        return super().prepare_value(value)
+
+    def bound_data(self, data, initial):
+        return "" if data in (None, "") else super().bound_data(data, initial)
+
+
+class HandleListFormField(forms.CharField):
+    """A list of handles typed as "a, b, c" (stored as a JSON list; empty is [])."""
+
+    def __init__(self, *args, encoder=None, decoder=None, **kwargs):
+        kwargs["required"] = False
+        kwargs.setdefault("help_text", "Comma-separated handles.")
+        kwargs["widget"] = UnfoldAdminTextInputWidget
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+class ConsoleFields:
+    """Admin mixin: JSON fields without literal `null`; list-of-handles fields typed with commas."""
+
+    list_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField):
+            form_class = HandleListFormField if db_field.name in self.list_fields else BlankJSONFormField
+            field = db_field.formfield(form_class=form_class, **kwargs)
+            if form_class is BlankJSONFormField:
+                field.widget = UnfoldAdminTextareaWidget(attrs={"rows": 3})
+            return field
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class LocationScoped:
+    """Admin mixin: lists, pages, actions and location pickers limited to the user's locations."""
+
+    # ORM path from this model to its directory.Location ("pk" for Location itself); None for models that
+    # belong to no location.
     location_field: str | None = None
 
+    def get_queryset(self, request):
+        return scope_to_locations(super().get_queryset(request), request.user, self.location_field)
 
-class ConsoleTabularInline(TabularInline):
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Location:
+            kwargs["queryset"] = locations_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is Location:
+            kwargs["queryset"] = locations_for(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ConsoleModelAdmin(LocationScoped, ConsoleFields, ModelAdmin):
+    """The admin base class of every console page."""
+
+    list_filter_submit = True
+    warn_unsaved_form = True
+
+
+class ConsoleTabularInline(LocationScoped, ConsoleFields, TabularInline):
     pass
 
 
-class ConsoleStackedInline(StackedInline):
+class ConsoleStackedInline(LocationScoped, ConsoleFields, StackedInline):
     pass

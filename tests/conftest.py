@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -101,9 +102,21 @@ def customer(make_customer_client) -> BearerClient:
     return make_customer_client()
 
 
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parent.parent / "var" / "screenshots"))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def browser():
-    """Headless Chromium driven by Selenium (Debian's chromium and chromium-driver)."""
+def browser(request):
+    """Headless Chromium driven by Selenium (Debian's chromium and chromium-driver) at 1440 px. A failing test
+    leaves a screenshot of the page it failed on in var/screenshots/failures/ (SCREENSHOT_DIR)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -111,24 +124,32 @@ def browser():
     options.binary_location = shutil.which("chromium")
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1400,1000"):  # fmt: skip
+                 "--window-size=1440,1000"):  # fmt: skip
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     driver.implicitly_wait(5)
     yield driver
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        (SCREENSHOTS / "failures").mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(SCREENSHOTS / "failures" / f"{request.node.name}.png"))
     driver.quit()
+
+
+def browser_login(browser, base_url: str, username: str, password: str):
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{base_url}/admin/login/")
+    browser.find_element(By.NAME, "username").send_keys(username)
+    browser.find_element(By.NAME, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "[type=submit]").click()
+    browser.find_element(By.ID, "dashboard")
+    browser.base_url = base_url
+    return browser
 
 
 @pytest.fixture
 def admin_browser(browser, live_server, django_user_model):
     """A browser logged in to the admin as a superuser."""
-    from selenium.webdriver.common.by import By
-
     django_user_model.objects.create_superuser("boss", "boss@example.com", "correct horse battery")
-    browser.get(f"{live_server.url}/admin/login/")
-    browser.find_element(By.NAME, "username").send_keys("boss")
-    browser.find_element(By.NAME, "password").send_keys("correct horse battery")
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-    browser.find_element(By.ID, "site-name")
-    browser.base_url = live_server.url
-    return browser
+    return browser_login(browser, live_server.url, "boss", "correct horse battery")

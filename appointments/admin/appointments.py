@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from import_export import fields as export_fields
+from import_export import resources
+from import_export.admin import ExportActionMixin
+from unfold.contrib.import_export.forms import ExportForm
+from unfold.decorators import display
 
+from appointments.admin.console import ConsolePages
 from appointments.enums import AppointmentStatus
 from appointments.models import Appointment, AppointmentEvent
 from appointments.services.booking import BookingRequest, appointment_book
 from appointments.services.lifecycle import appointment_reschedule, appointment_transition, appointment_update
 from config.errors import DomainError
-from config.localtime import localize
+from config.localtime import local_day_bounds, local_label, localize
+from directory.console import ConsoleModelAdmin, ConsoleTabularInline
+from directory.models import Location
 
 # API field names a service error may name -> the admin form's field names.
 FORM_FIELDS = {
@@ -104,24 +117,102 @@ class AppointmentForm(forms.ModelForm):
                 self.add_error(target, message)
 
 
-class AppointmentEventInline(admin.TabularInline):
+class AppointmentEventInline(ConsoleTabularInline):
     model = AppointmentEvent
     extra = 0
     can_delete = False
-    fields = ("at", "kind", "actor", "from_status", "to_status", "reason", "data")
+    location_field = "appointment__location"
+    fields = ("local_at", "kind", "actor", "from_status", "to_status", "reason")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    @admin.display(description="When (local)")
+    def local_at(self, obj: AppointmentEvent) -> str:
+        return local_label(obj.at, obj.appointment.location.timezone, "%d %b %Y %H:%M:%S %Z")
 
-class StaffFilter(admin.RelatedFieldListFilter):
+
+class StaffFilter(admin.RelatedOnlyFieldListFilter):
+    """Each staff member once (a plain related filter joined their appointments and listed them per row)."""
+
     def field_choices(self, field, request, model_admin):
+        staff_ids = model_admin.get_queryset(request).exclude(assigned_staff=None).values("assigned_staff")
         return field.get_choices(
-            include_blank=False,
-            limit_choices_to={"staff_appointments__isnull": False},
-            ordering=("first_name", "last_name"),
+            include_blank=False, limit_choices_to={"pk__in": staff_ids}, ordering=("first_name", "last_name")
         )
+
+
+LOCAL_DAYS = {"yesterday": -1, "today": 0, "tomorrow": 1}
+
+
+def local_day_q(value: str, now, timezones) -> Q | None:
+    """The appointments that start on a local day at their own location: `today`, `tomorrow`, `yesterday`,
+    `next7` (today and the six days after) or a date `YYYY-MM-DD`. None when the value is not one of those."""
+    days = 7 if value == "next7" else 1
+    q = Q(pk__in=[])
+    for tz in timezones:
+        if value in LOCAL_DAYS or value == "next7":
+            first = now.astimezone(tz).date() + timedelta(days=LOCAL_DAYS.get(value, 0))
+        else:
+            first = parse_date(value or "")
+            if first is None:
+                return None
+        start, _ = local_day_bounds(tz, first)
+        _, end = local_day_bounds(tz, first + timedelta(days=days - 1))
+        q |= Q(location__timezone=tz, scheduled_start_at__gte=start, scheduled_start_at__lt=end)
+    return q
+
+
+class LocalDayFilter(admin.SimpleListFilter):
+    """Days as each location lives them: "today" at a Melbourne location is Melbourne's today."""
+
+    title = "day (location's local time)"
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        return (("today", "Today"), ("tomorrow", "Tomorrow"), ("yesterday", "Yesterday"), ("next7", "Next 7 days"))
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        timezones = set(Location.objects.values_list("timezone", flat=True).distinct())
+        q = local_day_q(self.value(), timezone.now(), timezones)
+        return queryset.none() if q is None else queryset.filter(q)
+
+
+class AppointmentResource(resources.ModelResource):
+    """Exports with names and the location's wall times, as an operator reads them."""
+
+    definition = export_fields.Field(attribute="definition__name", column_name="definition")
+    location = export_fields.Field(attribute="location__name", column_name="location")
+    customer = export_fields.Field(column_name="customer")
+    customer_email = export_fields.Field(attribute="profile__email", column_name="customer_email")
+    staff = export_fields.Field(column_name="staff")
+    local_start = export_fields.Field(column_name="local_start")
+    local_end = export_fields.Field(column_name="local_end")
+    zone = export_fields.Field(column_name="timezone")
+
+    class Meta:
+        model = Appointment
+        fields = ("id", "status", "definition", "location", "customer", "customer_email", "staff", "local_start",
+                  "local_end", "zone", "notes", "created_at")  # fmt: skip
+        export_order = fields
+
+    def dehydrate_customer(self, obj: Appointment) -> str:
+        return str(obj.profile)
+
+    def dehydrate_staff(self, obj: Appointment) -> str:
+        return str(obj.assigned_staff) if obj.assigned_staff_id else ""
+
+    def dehydrate_local_start(self, obj: Appointment) -> str:
+        return local_label(obj.scheduled_start_at, obj.location.timezone, "%Y-%m-%d %H:%M")
+
+    def dehydrate_local_end(self, obj: Appointment) -> str:
+        return local_label(obj.scheduled_end_at, obj.location.timezone, "%Y-%m-%d %H:%M")
+
+    def dehydrate_zone(self, obj: Appointment) -> str:
+        return obj.location.timezone.key
 
 
 def _transition_action(to: str, label: str):
@@ -142,18 +233,45 @@ def _transition_action(to: str, label: str):
     return admin.action(description=f"{label} selected appointments")(action)
 
 
+STATUS_TONES = {
+    AppointmentStatus.REQUESTED: "warning",
+    AppointmentStatus.CONFIRMED: "info",
+    AppointmentStatus.ARRIVED: "primary",
+    AppointmentStatus.COMPLETED: "success",
+    AppointmentStatus.NO_SHOW: "danger",
+    AppointmentStatus.CANCELLED: "",
+    AppointmentStatus.REJECTED: "danger",
+}
+
+# Lifecycle instants, shown in the location's wall time on the change page.
+STAMPS = ("created_at", "confirmed_at", "approved_at", "arrived_at", "completed_at", "no_show_at", "cancelled_at",
+          "rejected_at")  # fmt: skip
+
+
+def _stamp_display(name: str):
+    @admin.display(description=name.replace("_at", "").replace("_", " ").capitalize() + " (local)")
+    def show(self, obj: Appointment) -> str:
+        return local_label(getattr(obj, name), obj.location.timezone) or "—"
+
+    show.__name__ = f"local_{name}"
+    return show
+
+
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ConsolePages, ExportActionMixin, ConsoleModelAdmin):
     form = AppointmentForm
-    list_display = ("id", "local_start", "customer", "definition", "location", "assigned_staff", "status")
-    list_filter = ("status", "definition", "location", ("assigned_staff", StaffFilter), "scheduled_start_at")
+    resource_classes = (AppointmentResource,)
+    export_form_class = ExportForm
+    location_field = "location"
+    list_display = ("id", "local_start", "customer", "definition", "location", "assigned_staff", "status_badge")
+    list_display_links = ("id", "local_start")
+    list_filter = (LocalDayFilter, "status", "location", "definition", ("assigned_staff", StaffFilter))
     list_select_related = ("definition", "location", "profile", "assigned_staff")
     search_fields = ("=id", "profile__first_name", "profile__last_name", "profile__email")
-    date_hierarchy = "scheduled_start_at"
     ordering = ("scheduled_start_at", "id")
     autocomplete_fields = ("profile", "assigned_staff")
     inlines = (AppointmentEventInline,)
-    readonly_fields = ("status", "scheduled_start_at", "scheduled_end_at", "timezone", "confirmed_at", "approved_by",
+    readonly_fields = ("status", "local_end", "local_zone", *(f"local_{name}" for name in STAMPS), "approved_by",
                        "cancelled_by", "rejected_by")  # fmt: skip
     actions = [
         _transition_action(AppointmentStatus.CONFIRMED, "Confirm"),
@@ -186,8 +304,24 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Start (local)", ordering="scheduled_start_at")
     def local_start(self, obj: Appointment) -> str:
-        return obj.scheduled_start_at.astimezone(obj.location.timezone).strftime("%a %d %b %Y %H:%M %Z")
+        return local_label(obj.scheduled_start_at, obj.location.timezone)
+
+    @admin.display(description="End (local)")
+    def local_end(self, obj: Appointment) -> str:
+        return local_label(obj.scheduled_end_at, obj.location.timezone)
+
+    @admin.display(description="Location's time zone")
+    def local_zone(self, obj: Appointment) -> str:
+        return obj.location.timezone.key
+
+    @display(description="Status", ordering="status", label=STATUS_TONES)
+    def status_badge(self, obj: Appointment) -> str:
+        return obj.status
 
     @admin.display(description="Customer", ordering="profile__last_name")
     def customer(self, obj: Appointment) -> str:
         return str(obj.profile)
+
+
+for _name in STAMPS:
+    setattr(AppointmentAdmin, f"local_{_name}", _stamp_display(_name))

@@ -19,29 +19,31 @@ from appointments.models import (
     DefinitionStaff,
 )
 from config.errors import DomainError
+from directory.console import ConsoleModelAdmin, ConsoleTabularInline, locations_for
 from directory.models import Location, Profile
 
 
-class DefinitionNormalHourInline(admin.TabularInline):
+class DefinitionNormalHourInline(ConsoleTabularInline):
     model = DefinitionNormalHour
     extra = 0
     fields = ("day_of_week", "available_from", "available_until")
 
 
-class DefinitionSpecialHourInline(admin.TabularInline):
+class DefinitionSpecialHourInline(ConsoleTabularInline):
     model = DefinitionSpecialHour
     extra = 0
     fields = ("name", "start_at", "end_at", "is_repeating", "available_from", "available_until")
 
 
-class DefinitionLocationInline(admin.TabularInline):
+class DefinitionLocationInline(ConsoleTabularInline):
     model = DefinitionLocation
     extra = 0
+    location_field = "location"
     autocomplete_fields = ("location",)
     fields = ("location", "is_active")
 
 
-class DefinitionStaffInline(admin.TabularInline):
+class DefinitionStaffInline(ConsoleTabularInline):
     model = DefinitionStaff
     extra = 0
     autocomplete_fields = ("staff",)
@@ -54,9 +56,9 @@ class PreviewForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     staff = forms.ModelChoiceField(queryset=Profile.objects.none(), required=False)
 
-    def __init__(self, *args, definition: AppointmentDefinition, **kwargs):
+    def __init__(self, *args, definition: AppointmentDefinition, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = Location.objects.filter(definition_links__definition=definition)
+        self.fields["location"].queryset = locations_for(user).filter(definition_links__definition=definition)
         self.fields["staff"].queryset = Profile.objects.filter(
             Q(location_assignments__location__definition_links__definition=definition)
             | Q(definition_links__definition=definition)
@@ -64,7 +66,7 @@ class PreviewForm(forms.Form):
 
 
 @admin.register(AppointmentDefinition)
-class AppointmentDefinitionAdmin(admin.ModelAdmin):
+class AppointmentDefinitionAdmin(ConsoleModelAdmin):
     list_display = ("name", "handle", "booking_type", "duration_minutes", "requires_staff", "is_published",
                     "is_archived", "preview_link")  # fmt: skip
     list_filter = ("booking_type", "is_published", "is_archived", "requires_staff")
@@ -102,7 +104,9 @@ class AppointmentDefinitionAdmin(admin.ModelAdmin):
     def availability_preview(self, request, pk: int):
         """Pick a location, a date and optionally a staff member; see the slots with their remaining capacity."""
         definition = get_object_or_404(AppointmentDefinition, pk=pk)
-        form = PreviewForm(request.GET or None, definition=definition, initial={"date": timezone.now().date()})
+        form = PreviewForm(
+            request.GET or None, definition=definition, user=request.user, initial={"date": timezone.now().date()}
+        )
         slots, error, location = None, None, None
         if form.is_bound and form.is_valid():
             location = form.cleaned_data["location"]
@@ -123,5 +127,8 @@ class AppointmentDefinitionAdmin(admin.ModelAdmin):
             "slots": slots,
             "error": error,
             "location": location,
+            "page_tz": location.timezone if location else None,
+            "book_url": reverse("admin:appointments_appointment_book"),
+            "staff": form.cleaned_data.get("staff") if form.is_bound and form.is_valid() else None,
         }
         return TemplateResponse(request, "admin/appointments/availability_preview.html", context)

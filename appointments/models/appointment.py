@@ -75,7 +75,9 @@ class Appointment(models.Model):
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.definition} {self.scheduled_start_at:%Y-%m-%d %H:%M} UTC ({self.status})"
+        # The location's wall time, as the people at the location read it.
+        local = self.scheduled_start_at.astimezone(self.location.timezone)
+        return f"#{self.pk} {self.definition} {local:%a %d %b %Y %H:%M %Z} ({self.status})"
 
     @property
     def is_holding(self) -> bool:

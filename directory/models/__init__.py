@@ -1,3 +1,4 @@
+from directory.models.access import OperatorAccess
 from directory.models.base import NormalHoursBase, SpecialHoursBase, TimestampedModel
 from directory.models.location import Location, LocationNormalHour, LocationSpecialHour, StaffAssignment
 from directory.models.profile import Profile, ProfileNormalHour, ProfileSpecialHour
@@ -9,6 +10,7 @@ __all__ = [
     "LocationNormalHour",
     "LocationSpecialHour",
     "NormalHoursBase",
+    "OperatorAccess",
     "Profile",
     "ProfileNormalHour",
     "ProfileSpecialHour",

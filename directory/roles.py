@@ -1,0 +1,79 @@
+"""The console's two roles, as Django groups with least-privilege permissions.
+
+`Operator` runs a location's day: appointments, the walk-in queue, the waitlist and visits, and finding or adding
+customers. `Manager` also sets the business up: definitions, hours, staff, targets, questionnaires, API tokens,
+and may delete. Superusers keep every right (users, groups, periodic tasks).
+
+The table is the one place to change. `sync_roles` makes each group hold exactly these permissions; it runs in a
+migration (so the groups exist on a fresh database) and after every `migrate` (so models added later are covered).
+"""
+
+from __future__ import annotations
+
+OPERATOR = "Operator"
+MANAGER = "Manager"
+
+ALL = ("view", "add", "change", "delete")
+
+# "app_label.model" -> actions; "app_label.*" covers every model of the app.
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    OPERATOR: {
+        "appointments.appointment": ("view", "add", "change"),
+        "appointments.appointmentevent": ("view",),
+        "directory.profile": ("view", "add", "change"),
+        "directory.location": ("view",),
+    },
+    MANAGER: {
+        "appointments.*": ALL,
+        "directory.*": ALL,
+        "questionnaires.*": ALL,
+        "notifications.*": ALL,
+        "visits.*": ALL,
+    },
+}
+
+
+def _codenames(apps, spec: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    """(app_label, codename) pairs of the permissions a role's table names, for the models that exist."""
+    pairs = []
+    for key, actions in spec.items():
+        app_label, model = key.split(".")
+        try:
+            models = apps.get_app_config(app_label).get_models()
+        except LookupError:  # an app this deployment does not have (yet)
+            continue
+        for model_class in models:
+            name = model_class._meta.model_name
+            if model in ("*", name):
+                pairs.extend((app_label, f"{action}_{name}") for action in actions)
+    return pairs
+
+
+def sync_roles(apps) -> None:
+    """Create the role groups and give each exactly the permissions of ROLE_PERMISSIONS (idempotent)."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, spec in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        wanted = _codenames(apps, spec)
+        by_app: dict[str, set[str]] = {}
+        for app_label, codename in wanted:
+            by_app.setdefault(app_label, set()).add(codename)
+        permissions = [
+            permission
+            for app_label, codenames in by_app.items()
+            for permission in permission_model.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        ]
+        group.permissions.set(permissions)
+
+
+def sync_roles_after_migrate(sender, **kwargs) -> None:
+    """post_migrate receiver: permissions of new models exist only after migrate, so re-sync then."""
+    from django.apps import apps as global_apps
+
+    if kwargs.get("using", "default") != "default":
+        return
+    # Sent once per app, in INSTALLED_APPS order: by the last one every permission exists.
+    if sender.label != list(global_apps.get_app_configs())[-1].label:
+        return
+    sync_roles(kwargs.get("apps") or global_apps)
