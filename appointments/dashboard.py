@@ -10,21 +10,20 @@ from django.utils import timezone
 
 from appointments.enums import OfferStatus, QueueStatus
 from appointments.models import QueueEntry, WaitlistOffer
-from directory.console import Card, dashboard_card
+from directory.console import Card, Link, console_link, dashboard_card, locations_for
 from directory.models import Location
 
 
 def _locations(request, location) -> list[Location]:
-    """The location asked for, or every location the console shows this operator (all, until roles narrow it)."""
-    if location is not None:
-        return [location]
-    allowed = getattr(request, "console_locations", None)
-    return list(allowed) if allowed is not None else list(Location.objects.order_by("name"))
+    """The location asked for, or every location this operator may see."""
+    return [location] if location is not None else list(locations_for(request.user))
 
 
 @dashboard_card(section="Walk-in queue and waitlist", order=30)
 def queue_cards(request, location, day: date) -> list[Card]:
     """Per location: people waiting, the longest wait so far (minutes), open waitlist offers; 2 queries."""
+    if not request.user.has_perm("appointments.view_queueentry"):
+        return []
     locations = _locations(request, location)
     ids = [place.pk for place in locations]
     now = timezone.now()
@@ -48,7 +47,7 @@ def queue_cards(request, location, day: date) -> list[Card]:
         board = reverse("admin:appointments_queue_board", args=[place.pk])
         length, first = waiting.get(place.pk, (0, None))
         longest = int((now - first).total_seconds() // 60) if first else 0
-        suffix = f" · {place.name}" if len(locations) > 1 or location is None else ""
+        suffix = "" if location is not None else f" · {place.name}"
         cards += [
             Card(f"Waiting{suffix}", length, board),
             Card(f"Longest wait (min){suffix}", longest, board, "warning" if longest >= 30 else ""),
@@ -56,3 +55,14 @@ def queue_cards(request, location, day: date) -> list[Card]:
                  reverse("admin:appointments_waitlistentry_changelist") + f"?offer=open&location__id__exact={place.pk}"),
         ]  # fmt: skip
     return cards
+
+
+for _link in (
+    Link("Front desk", "Walk-in queue", "admin:appointments_queueentry_changelist", "groups",
+         "appointments.view_queueentry", 40),
+    Link("Front desk", "Waitlist", "admin:appointments_waitlistentry_changelist", "hourglass_top",
+         "appointments.view_waitlistentry", 45),
+    Link("Reports", "Visits", "admin:visits_visit_changelist", "directions_walk", "visits.view_visit", 10),
+    Link("Reports", "Footfall", "admin:visits_visit_footfall", "bar_chart", "visits.view_visit", 20),
+):  # fmt: skip
+    console_link(_link)

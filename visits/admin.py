@@ -6,11 +6,12 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from directory.console import ConsoleModelAdmin
+from directory.console import ConsoleModelAdmin, locations_for
 from directory.models import Location
 from visits.enums import VisitSource
 from visits.models import Visit
@@ -25,9 +26,13 @@ SOURCE_COLOURS = {
 
 
 class FootfallForm(forms.Form):
-    location = forms.ModelChoiceField(queryset=Location.objects.order_by("name"))
+    location = forms.ModelChoiceField(queryset=Location.objects.none())
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations_for(user)
 
     def clean(self):
         cleaned = super().clean()
@@ -83,7 +88,9 @@ class VisitAdmin(ConsoleModelAdmin):
     def footfall_view(self, request):
         today = timezone.now().date()
         initial = {"start_date": today - timedelta(days=13), "end_date": today}
-        form = FootfallForm(request.GET or None, initial=initial)
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = FootfallForm(request.GET or None, initial=initial, user=request.user)
         rows, peak, location = [], 0, None
         if form.is_valid():
             location = form.cleaned_data["location"]

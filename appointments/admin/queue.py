@@ -22,7 +22,7 @@ from appointments.models import QueueEntry, QueueEvent
 from appointments.queue_selectors import queue_entries, queue_figures
 from appointments.services.queue import queue_transition
 from config.errors import DomainError
-from directory.console import ConsoleModelAdmin, ConsoleTabularInline
+from directory.console import ConsoleModelAdmin, ConsoleTabularInline, locations_for
 from directory.models import Location
 
 BOARD_REFRESH_SECONDS = 10
@@ -109,7 +109,7 @@ class QueueEntryAdmin(ConsoleModelAdmin):
     def board_view(self, request, location_id: int, fragment: bool = False):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        location = get_object_or_404(Location, pk=location_id)
+        location = get_object_or_404(locations_for(request.user), pk=location_id)
         context = {
             **(self.admin_site.each_context(request) if not fragment else {}),
             "title": f"Queue at {location}",
@@ -125,6 +125,7 @@ class QueueEntryAdmin(ConsoleModelAdmin):
 
     def board_move(self, request, location_id: int):
         board = reverse("admin:appointments_queue_board", args=[location_id])
+        get_object_or_404(locations_for(request.user), pk=location_id)
         if not self.has_change_permission(request):
             messages.error(request, "You may not move queue entries.")
             return HttpResponseRedirect(board)
