@@ -43,7 +43,7 @@ def footfall(location: Location, start: date, end: date) -> list[dict]:
         Visit.objects.filter(location=location, visited_at__gte=low, visited_at__lt=high)
         .annotate(day=TruncDate("visited_at", tzinfo=location.timezone))
         .values_list("day", "source")
-        .annotate(visits=Count("id"))
+        .annotate(visits=Count("*"))
         .order_by()
     )
     counts: dict[date, dict[str, int]] = defaultdict(dict)
