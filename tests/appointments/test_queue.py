@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from appointments.models import Appointment, QueueEntry, QueueEvent
 from appointments.queue_selectors import queue_entries, queue_figures
@@ -194,3 +197,29 @@ def test_figures_use_the_clock_of_the_request():
     with time_machine.travel(NOW, tick=False):
         entry = QueueEntryFactory()
         assert queue_figures([queue_entries().get(pk=entry.pk)], now=NOW)[entry.pk].position == 1
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["join", "call", "serve", "cancel", "return"]), st.integers(0, 9)),
+                max_size=10))  # fmt: skip
+def test_positions_are_always_1_to_n_in_join_order_among_waiting(walk_in, steps):
+    definition, location = walk_in
+    QueueEntry.objects.all().delete()
+    clock = NOW
+    for move, pick in steps:
+        clock += timedelta(minutes=1)
+        entries = list(QueueEntry.objects.order_by("created_at", "id"))
+        if move == "join" or not entries:
+            join(definition, location, clock)
+            continue
+        entry = entries[pick % len(entries)]
+        to = {"call": "called", "serve": "served", "cancel": "cancelled", "return": "waiting"}[move]
+        with contextlib.suppress(DomainError):  # refused moves are part of the mix
+            queue_transition(entry_id=entry.pk, to=to, actor="h", now=clock)
+
+    waiting = list(QueueEntry.objects.filter(status="waiting").order_by("created_at", "id"))
+    result = figures(now=clock)
+    assert [result[entry.pk][0] for entry in waiting] == list(range(1, len(waiting) + 1))
+    assert all(result[e.pk] == (None, None) for e in QueueEntry.objects.exclude(status="waiting"))
+    waits = [result[entry.pk][1] for entry in waiting]
+    assert waits == sorted(waits)
