@@ -9,7 +9,7 @@ class AppointmentsConfig(AppConfig):
         from appointments.models.schedule import connect_schedule_signals
 
         connect_schedule_signals()
-
+        import appointments.dashboard  # noqa: F401  (registers the queue and waitlist dashboard cards)
         from appointments.services.answers import check_transaction_target, write_transaction_reference
         from questionnaires.routing import register_destination
 
@@ -20,3 +20,8 @@ class AppointmentsConfig(AppConfig):
         from appointments.demo import seed
 
         seed(stdout)
+
+    def seed_demo_large(self, stdout) -> None:
+        from appointments.demo_large import seed_large
+
+        seed_large(stdout)

@@ -15,15 +15,17 @@ from json_logic import jsonLogic
 
 from appointments.availability import (
     Context,
+    EmptyReason,
     NotEligible,
     Period,
     Rules,
     StaffMember,
+    empty_day_reason,
     slots_for_day,
     slots_for_range,
     staff_eligible_on,
 )
-from appointments.enums import HOLDING_STATUSES, BookingType
+from appointments.enums import HOLDING_STATUSES, BookingType, OfferStatus
 from appointments.models import (
     Appointment,
     AppointmentDefinition,
@@ -32,11 +34,12 @@ from appointments.models import (
     DefinitionSpecialHour,
     DefinitionStaff,
     ScheduleVersion,
+    WaitlistOffer,
 )
 from appointments.models.schedule import ROW_ID as SCHEDULE_ROW_ID
 from config.errors import ValidationFailed
 from config.lru import LRU, from_row_values, row_values
-from config.reads import Select, scalar_by
+from config.reads import Select, scalar_by, union_rows
 from directory.enums import AssignmentType
 from directory.hours import Schedule
 from directory.models import (
@@ -123,6 +126,14 @@ POOLED_OCCUPANCY = Select(
 )
 STAFF_OCCUPANCY = Select(
     Appointment, ("assigned_staff", "occupancy_start", "occupancy_end"), (("assigned_staff", "in"), *_OVERLAPPING)
+)
+# Open waitlist offers hold their place like holding appointments (services.offers); read the same way.
+_OPEN_OVERLAPPING = (("status", "="), ("occupancy_start", "<"), ("occupancy_end", ">"))
+POOLED_HOLDS = Select(
+    WaitlistOffer, ("occupancy_start", "occupancy_end"), (("definition", "="), ("location", "="), *_OPEN_OVERLAPPING)
+)
+STAFF_HOLDS = Select(
+    WaitlistOffer, ("staff", "occupancy_start", "occupancy_end"), (("staff", "in"), *_OPEN_OVERLAPPING)
 )
 
 
@@ -266,17 +277,23 @@ def clear_schedule_cache() -> None:
 
 
 def load_occupancy(loaded: Loaded, start: date, end: date) -> Loaded:
-    """The contended half: holding appointments that can touch [start, end], one query."""
+    """The contended half: holding appointments and open waitlist offers that can touch [start, end], one query."""
     definition, location = loaded.definition, loaded.location
     low, high = _utc_bounds(location, start, end, definition)
     if not definition.requires_staff:
-        rows = POOLED_OCCUPANCY.rows(definition.pk, location.pk, HOLDING_STATUSES, high, low)
+        rows = union_rows(
+            (POOLED_OCCUPANCY, (definition.pk, location.pk, HOLDING_STATUSES, high, low)),
+            (POOLED_HOLDS, (definition.pk, location.pk, OfferStatus.OPEN, high, low)),
+        )
         loaded.context = replace(loaded.context, occupancies=tuple(rows))
         return loaded
     ids = [member.id for member in loaded.context.staff]
     busy: dict[str, list] = defaultdict(list)
     if ids:
-        for staff_id, begin, finish in STAFF_OCCUPANCY.rows(ids, HOLDING_STATUSES, high, low):
+        rows = union_rows(
+            (STAFF_OCCUPANCY, (ids, HOLDING_STATUSES, high, low)), (STAFF_HOLDS, (ids, OfferStatus.OPEN, high, low))
+        )
+        for staff_id, begin, finish in rows:
             busy[str(staff_id)].append((begin, finish))
     members = tuple(replace(member, busy=tuple(busy.get(member.id, ()))) for member in loaded.context.staff)
     loaded.context = replace(loaded.context, staff=members)
@@ -329,6 +346,44 @@ def range_slots(definition: AppointmentDefinition, location_id, start: date, end
     except NotEligible as exc:
         raise _not_eligible(staff_id) from exc
     return loaded, slots
+
+
+# Why a day has no slots: the engine's EmptyReason codes, with `not_bookable` split into its two causes.
+ARCHIVED = "archived"
+WALK_IN_ONLY = "walk_in_only"
+EMPTY_DAY_MESSAGES = {
+    ARCHIVED: "The appointment definition is archived.",
+    WALK_IN_ONLY: "The service is walk-in only: join the queue instead of booking.",
+    EmptyReason.BEYOND_ADVANCE_LIMIT: "The date is beyond how far ahead this service can be booked (max_advance_days).",
+    EmptyReason.CLOSED: "Closed: no opening hours of the service at this location on that date.",
+    EmptyReason.NO_STAFF: "No staff member can take this service here on that date.",
+    EmptyReason.STAFF_NOT_WORKING: "No staff member who takes this service works in the opening hours on that date.",
+    EmptyReason.PAST: "Every time on that date has passed.",
+    EmptyReason.INSIDE_LEAD_TIME: "The remaining times are too soon to book (min_lead_minutes).",
+    EmptyReason.FULLY_BOOKED: "Fully booked.",
+}
+
+
+def empty_reason(loaded: Loaded, day: date, *, now: datetime, staff_id=None) -> str:
+    """Why `day` has no slots (a key of EMPTY_DAY_MESSAGES); call it only for a day without slots."""
+    definition = loaded.definition
+    if definition.is_archived:
+        return ARCHIVED
+    if definition.booking_type == BookingType.WALK_IN_ONLY:
+        return WALK_IN_ONLY
+    return empty_day_reason(loaded.context, day, now=now, staff_id=_staff_key(definition, staff_id))
+
+
+def empty_days(loaded: Loaded, slots, start: date, end: date, *, now: datetime, staff_id=None) -> dict[date, str]:
+    """The dates of [start, end] without slots, each with why (only those dates cost anything)."""
+    with_slots = {slot.date for slot in slots}
+    out = {}
+    day = start
+    while day <= end:
+        if day not in with_slots:
+            out[day] = empty_reason(loaded, day, now=now, staff_id=staff_id)
+        day += timedelta(days=1)
+    return out
 
 
 def staff_for_day(definition: AppointmentDefinition, location_id, day: date, *, now: datetime):

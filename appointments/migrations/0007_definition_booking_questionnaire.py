@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0004_schedule_version'),
+        ('appointments', '0006_waitlists_queues'),
         ('questionnaires', '0001_initial'),
     ]
 
