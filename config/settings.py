@@ -175,6 +175,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["config.api.schema.drop_trailing_slash_aliases"],
+    "ENUM_NAME_OVERRIDES": {"QuestionTypeEnum": "questionnaires.enums.QuestionType"},
 }
 
 # Celery: an embedded filesystem broker by default so that `make run` needs no server.

@@ -79,7 +79,7 @@ class FormVersionSerializer(OutputModelSerializer):
         fields = ("id", "version", "label", "help_text", "type", "options", "validation", "default_value")
 
 
-class SlotSerializer(OutputSerializer):
+class QuestionnaireQuestionSerializer(OutputSerializer):
     """Omneo's "questionnaire question": one question version placed in a form version."""
 
     id = serializers.IntegerField()
@@ -103,7 +103,7 @@ class QuestionnaireVersionSerializer(OutputSerializer):
     questionnaire_id = serializers.IntegerField()
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
-    questions = SlotSerializer(many=True, source="slots.all")
+    questions = QuestionnaireQuestionSerializer(many=True, source="slots.all")
 
 
 class QuestionnaireSerializer(OutputModelSerializer):
@@ -119,7 +119,7 @@ class QuestionnaireSerializer(OutputModelSerializer):
     def get_questions(self, obj) -> list[dict]:
         if obj.current_version is None:
             return []
-        return SlotSerializer(obj.current_version.slots.all(), many=True).data
+        return QuestionnaireQuestionSerializer(obj.current_version.slots.all(), many=True).data
 
 
 class SlotInput(InputSerializer):
@@ -266,19 +266,11 @@ class CsatReportSerializer(CsatBucketSerializer):
     series = CsatBucketSerializer(many=True)
 
 
-class ErrorSerializer(OutputSerializer):
-    """The one error envelope (API.md)."""
-
-    message = serializers.CharField()
-    code = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
 class FormSerializer(OutputSerializer):
     """`{questionnaire: {id, name, purpose, version} | null, questions: [slot]}` (GET .../questions)."""
 
     questionnaire = serializers.DictField(allow_null=True)
-    questions = SlotSerializer(many=True)
+    questions = QuestionnaireQuestionSerializer(many=True)
 
 
 def form_body(form) -> dict:
@@ -294,7 +286,7 @@ def form_body(form) -> dict:
             "version": form.version.version,
             "questionnaire_version_id": form.version.pk,
         },
-        "questions": SlotSerializer(form.slots, many=True).data,
+        "questions": QuestionnaireQuestionSerializer(form.slots, many=True).data,
     }
 
 
@@ -311,5 +303,5 @@ def booking_questionnaire_body(questionnaire) -> dict | None:
         "is_active": questionnaire.is_active,
         "version": current.version if current else None,
         "questionnaire_version_id": current.pk if current else None,
-        "questions": SlotSerializer(current.slots.all(), many=True).data if current else [],
+        "questions": QuestionnaireQuestionSerializer(current.slots.all(), many=True).data if current else [],
     }
