@@ -15,17 +15,19 @@ from config.errors import DomainError
 SYSTEM = "system"
 
 
-def mark_no_shows(*, grace_minutes: int | None = None, now: datetime | None = None) -> list[int]:
+def mark_no_shows(
+    *, grace_minutes: int | None = None, now: datetime | None = None, progress=lambda ids: ids
+) -> list[int]:
     """Confirmed appointments whose end plus the grace has passed become no_show (actor `system`).
 
     Each one moves through the transition service on its own, so one that changed meanwhile (say, arrived) is
-    simply left alone. Returns the ids that moved.
+    simply left alone. Returns the ids that moved. `progress` wraps the due ids (the command's tqdm bar).
     """
     now = now or timezone.now()
     grace = timedelta(minutes=settings.NO_SHOW_GRACE_MINUTES if grace_minutes is None else grace_minutes)
     due = Appointment.objects.filter(status=AppointmentStatus.CONFIRMED, scheduled_end_at__lte=now - grace)
     moved = []
-    for appointment_id in due.order_by("scheduled_end_at", "id").values_list("pk", flat=True):
+    for appointment_id in progress(list(due.order_by("scheduled_end_at", "id").values_list("pk", flat=True))):
         try:
             appointment = appointment_transition(
                 appointment_id=appointment_id, to=AppointmentStatus.NO_SHOW, actor=SYSTEM,
