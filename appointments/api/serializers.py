@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
@@ -150,6 +151,7 @@ class DefinitionSerializer(StaffOnlyNotesMixin, OutputModelSerializer):
                   *NOTIFICATION_FIELDS, "has_booking_questionnaire", "created_at", "updated_at", "normal_hours",
                   "special_hours", "locations", "staff", "booking_questionnaire")  # fmt: skip
 
+    @extend_schema_field({"type": "object", "nullable": True, "description": "Always null on this server for now."})
     def get_booking_questionnaire(self, obj) -> None:
         return None
 
@@ -402,3 +404,101 @@ class AppointmentUpdateInput(serializers.Serializer):
 class LinkInput(serializers.Serializer):
     type = serializers.ChoiceField(choices=["profile", "list"])
     id = serializers.CharField(max_length=64)
+
+
+# Response bodies of the availability and appointment actions, for the OpenAPI schema (the views build the dicts) ----
+
+EMPTY_DAY_REASONS = ["archived", "walk_in_only", "beyond_advance_limit", "closed", "no_staff", "staff_not_working",
+                     "past", "inside_lead_time", "fully_booked"]  # fmt: skip
+
+
+class StaffBriefSerializer(OutputSerializer):
+    id = serializers.UUIDField()
+    first_name = serializers.CharField(allow_null=True)
+    last_name = serializers.CharField(allow_null=True)
+    email = serializers.EmailField(allow_null=True)
+
+
+class DaySlotsSerializer(OutputSerializer):
+    date = serializers.DateField()
+    timezone = serializers.CharField()
+    appointment_definition_id = serializers.IntegerField()
+    location_id = serializers.IntegerField()
+    requires_staff = serializers.BooleanField()
+    customer_must_select_staff = serializers.BooleanField()
+    assigned_staff_required = serializers.BooleanField()
+    staff = StaffBriefSerializer(allow_null=True, help_text="The staff member asked for (staff_id), else null.")
+    slots = SlotSerializer(many=True)
+
+
+class RulesMetaSerializer(OutputSerializer):
+    slot_interval_minutes = serializers.IntegerField()
+    duration_minutes = serializers.IntegerField()
+    buffer_before_minutes = serializers.IntegerField()
+    buffer_after_minutes = serializers.IntegerField()
+    min_lead_minutes = serializers.IntegerField()
+    max_advance_days = serializers.IntegerField(allow_null=True)
+    max_concurrent_bookings = serializers.IntegerField(allow_null=True)
+
+
+class DaySlotsMetaSerializer(RulesMetaSerializer):
+    reason = serializers.ChoiceField(choices=EMPTY_DAY_REASONS, allow_null=True,
+                                     help_text="Why the day has no slots; null when it has some.")  # fmt: skip
+    reason_message = serializers.CharField(allow_null=True)
+
+
+class DaySlotsResponse(serializers.Serializer):
+    data = DaySlotsSerializer()
+    meta = DaySlotsMetaSerializer()
+
+
+class EmptyDaySerializer(OutputSerializer):
+    date = serializers.DateField()
+    reason = serializers.ChoiceField(choices=EMPTY_DAY_REASONS)
+    message = serializers.CharField()
+
+
+class RangeMetaSerializer(RulesMetaSerializer):
+    appointment_definition_id = serializers.IntegerField()
+    location_id = serializers.IntegerField()
+    timezone = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    requires_staff = serializers.BooleanField()
+    customer_must_select_staff = serializers.BooleanField()
+    assigned_staff_required = serializers.BooleanField()
+    staff = serializers.UUIDField(allow_null=True)
+    total = serializers.IntegerField()
+    empty_days = EmptyDaySerializer(many=True, help_text="Every date of the range without slots, with why.")
+
+
+class RangeSlotsResponse(serializers.Serializer):
+    data = RangeSlotSerializer(many=True)
+    meta = RangeMetaSerializer()
+
+
+class AvailableStaffSerializer(StaffBriefSerializer):
+    has_available_slots = serializers.BooleanField()
+    is_default_location = serializers.BooleanField()
+    appointment_definition_staff_sort_order = serializers.IntegerField(allow_null=True)
+    location_profile_sort_order = serializers.IntegerField(allow_null=True)
+
+
+class AvailableStaffMetaSerializer(OutputSerializer):
+    appointment_definition_id = serializers.IntegerField()
+    location_id = serializers.IntegerField()
+    date = serializers.DateField()
+    requires_staff = serializers.BooleanField()
+    customer_must_select_staff = serializers.BooleanField()
+    selection_required_by_customer = serializers.BooleanField()
+    assigned_staff_required = serializers.BooleanField()
+
+
+class AvailableStaffResponse(serializers.Serializer):
+    data = AvailableStaffSerializer(many=True)
+    meta = AvailableStaffMetaSerializer()
+
+
+class QuestionsSerializer(OutputSerializer):
+    questionnaire = serializers.JSONField(allow_null=True)
+    questions = serializers.ListField(child=serializers.DictField())

@@ -5,10 +5,15 @@ from appointments.services.no_shows import mark_no_shows
 
 
 class Command(BaseCommand):
-    help = "Mark confirmed appointments whose end plus the grace period has passed as no_show (actor: system)."
+    help = "Mark confirmed appointments whose start plus the grace period has passed as no_show (actor: system)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--grace", type=int, default=None, help="minutes after the end (default: setting)")
+        parser.add_argument(
+            "--grace",
+            type=int,
+            default=None,
+            help="minutes after the start (default and minimum: NO_SHOW_GRACE_MINUTES)",
+        )
 
     def handle(self, *args, grace, **options):
         if grace is not None and grace < 0:
