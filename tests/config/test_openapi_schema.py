@@ -250,6 +250,8 @@ def test_booking_and_moves_match(schema, api, world):
             "location_id": world["location"].pk, "scheduled_start_at": "2025-06-16 10:30:00",
             "timezone": "Australia/Melbourne"}  # fmt: skip
 
+    request_schema = operation(schema, "POST", A)["requestBody"]["content"]["application/json"]["schema"]
+    assert not list(validator(schema, request_schema).iter_errors(body))
     booked = api.post(A, body, format="json")
     assert booked.status_code == 201, booked.json()
     assert_documented(schema, "POST", A, booked)
