@@ -170,6 +170,7 @@ class ConsolePages:
         lanes = [
             {
                 "lane": lane,
+                "rows": _stack(lane.appointments),
                 "blocks": [
                     {
                         "appointment": appointment,
@@ -183,6 +184,7 @@ class ConsolePages:
                         if can_move
                         else [],
                         **place(appointment.scheduled_start_at, appointment.scheduled_end_at),
+                        "row": appointment.lane_row,
                     }
                     for appointment in lane.appointments
                 ],
@@ -229,8 +231,10 @@ class ConsolePages:
             location = locations_for(request.user).filter(pk=query["location"]).first()
             if location is not None:
                 query["date"] = timezone.now().astimezone(location.timezone).date().isoformat()
-        search = SlotSearchForm(query if {"definition", "location", "date"} <= set(query) else None,
-                                user=request.user, initial={"date": timezone.now().date()})  # fmt: skip
+        search = SlotSearchForm(
+            query if {"definition", "location", "date"} <= set(query) else None,
+            user=request.user, initial={"date": timezone.now().date(), **query.dict()},
+        )  # fmt: skip
         slots, error, chosen, customer, matches, errors = None, "", None, None, [], []
         if search.is_bound and search.is_valid():
             data = search.cleaned_data
@@ -315,6 +319,18 @@ class ConsolePages:
             slots=[slot for slot in slots if slot.start != appointment.scheduled_start_at], error=error,
             errors=errors, previous=day - timedelta(days=1), next=day + timedelta(days=1),
         )  # fmt: skip
+
+
+def _stack(appointments: list[Appointment]) -> int:
+    """Give each appointment of a lane the first row where it overlaps nothing (`lane_row`); returns the rows."""
+    ends: list[datetime] = []
+    for appointment in appointments:  # in start order
+        row = next((i for i, end in enumerate(ends) if end <= appointment.scheduled_start_at), len(ends))
+        if row == len(ends):
+            ends.append(appointment.scheduled_end_at)
+        ends[row] = appointment.scheduled_end_at
+        appointment.lane_row = row
+    return max(1, len(ends))
 
 
 def _profile_search(term: str):

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from appointments.services.no_shows import mark_no_shows
 
@@ -15,5 +15,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, grace, **options):
+        if grace is not None and grace < 0:
+            raise CommandError("--grace must be 0 or more minutes.")
         moved = mark_no_shows(grace_minutes=grace)
         self.stdout.write(f"{len(moved)} appointment(s) marked no_show" + (f": {moved}" if moved else ""))
