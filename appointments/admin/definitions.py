@@ -19,7 +19,7 @@ from appointments.models import (
     DefinitionStaff,
 )
 from config.errors import DomainError
-from directory.console import ConsoleModelAdmin, ConsoleTabularInline, locations_for
+from directory.console import ConsoleTabularInline, ExportableConsoleAdmin, locations_for
 from directory.models import Location, Profile
 
 
@@ -66,7 +66,7 @@ class PreviewForm(forms.Form):
 
 
 @admin.register(AppointmentDefinition)
-class AppointmentDefinitionAdmin(ConsoleModelAdmin):
+class AppointmentDefinitionAdmin(ExportableConsoleAdmin):
     list_display = ("name", "handle", "booking_type", "duration_minutes", "requires_staff", "is_published",
                     "is_archived", "preview_link")  # fmt: skip
     list_filter = ("booking_type", "is_published", "is_archived", "requires_staff")
@@ -84,8 +84,10 @@ class AppointmentDefinitionAdmin(ConsoleModelAdmin):
             "allow_walk_in", "allow_queue", "allow_waitlist")}),
         ("Capacity and staff", {"fields": (
             "max_concurrent_bookings", "requires_staff", "customer_must_select_staff", "use_staff_from_location")}),
-        ("Notifications", {"classes": ("collapse",), "fields": tuple(
-            (f"{event}_target_id", f"notify_{event}_offset_days", f"notify_{event}_offset_hours")
+        ("Notifications", {"classes": ("collapse",), "description": (
+            "One line per event: the target it goes to, then the offset in days and hours (after the event; for "
+            "the reminder, before the start). No target: nothing is sent."), "fields": tuple(
+            (f"{event}_target", f"notify_{event}_offset_days", f"notify_{event}_offset_hours")
             for event in NOTIFICATION_EVENTS)}),
     )  # fmt: skip
 

@@ -23,12 +23,27 @@ from directory.api.serializers import (
     special_hour_fields,
 )
 from directory.models import Location, Profile
+from notifications.models import Target
 
 NOTIFICATION_FIELDS = tuple(
     name
     for event in NOTIFICATION_EVENTS
     for name in (f"{event}_target_id", f"notify_{event}_offset_days", f"notify_{event}_offset_hours")
 )
+
+
+def _target_fields(*, write: bool) -> dict[str, serializers.Field]:
+    """`<event>_target_id` for every event: the target's id out; in, an existing target's id (else a 4xx)."""
+    if write:
+        return {
+            f"{event}_target_id": serializers.PrimaryKeyRelatedField(
+                queryset=Target.objects.all(), source=f"{event}_target", allow_null=True, required=False
+            )
+            for event in NOTIFICATION_EVENTS
+        }
+    return {f"{event}_target_id": serializers.IntegerField(allow_null=True) for event in NOTIFICATION_EVENTS}
+
+
 TEXT_FIELDS = ("description", "short_description", "long_description", "icon", "image_url", "terms_conditions",
                "internal_notes")  # fmt: skip
 RULE_FIELDS = (
@@ -144,6 +159,7 @@ class DefinitionSerializer(StaffOnlyNotesMixin, OutputModelSerializer):
     staff = DefinitionStaffSerializer(many=True, source="staff_links")
     has_booking_questionnaire = serializers.BooleanField()
     booking_questionnaire = serializers.SerializerMethodField()
+    locals().update(_target_fields(write=False))
 
     class Meta:
         model = AppointmentDefinition
@@ -173,6 +189,7 @@ class DefinitionInput(serializers.ModelSerializer):
     location_ids = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), many=True, required=False)
     staff_ids = serializers.PrimaryKeyRelatedField(queryset=Profile.objects.all(), many=True, required=False)
     booking_questionnaire = serializers.JSONField(required=False, allow_null=True)
+    locals().update(_target_fields(write=True))
 
     class Meta:
         model = AppointmentDefinition
