@@ -175,6 +175,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["config.api.schema.drop_trailing_slash_aliases"],
+    # Several models have a `status`: each choice set gets its own component name.
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentStatusEnum": "appointments.enums.AppointmentStatus",
+        "WaitlistStatusEnum": "appointments.enums.WaitlistStatus",
+        "OfferStatusEnum": "appointments.enums.OfferStatus",
+        "QueueStatusEnum": "appointments.enums.QueueStatus",
+        "NotificationStatusEnum": "notifications.enums.Status",
+    },
 }
 
 # Celery: an embedded filesystem broker by default so that `make run` needs no server.

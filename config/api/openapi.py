@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse
 
-ERROR_BODY = inline_serializer(
-    name="ErrorEnvelope",
-    fields={
-        "message": serializers.CharField(),
-        "code": serializers.CharField(),
-        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-    },
-)
+# The one error component, registered by config.api.schema.OmneoAutoSchema on every operation.
+ERROR_BODY = {"$ref": "#/components/schemas/ErrorEnvelope"}
 ERRORS = {
     401: OpenApiResponse(ERROR_BODY, description="Missing or invalid token"),
     403: OpenApiResponse(ERROR_BODY, description="Not allowed for this token"),
