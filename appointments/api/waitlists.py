@@ -22,7 +22,7 @@ from appointments.services.waitlist import (
     waitlist_update,
 )
 from config.api.fields import LocalDateTimeField
-from config.api.openapi import ERRORS
+from config.api.openapi import ERRORS, enveloped
 from config.api.serializers import InputSerializer, OutputModelSerializer
 from config.api.views import ResourceViewSet
 from directory.api.views import ProfileScopeMixin
@@ -120,6 +120,9 @@ def waitlist_queryset():
     )
 
 
+ENTRY_DATA = enveloped(WaitlistEntrySerializer(), "WaitlistEntryData")
+
+
 class WaitlistViewSet(ResourceViewSet):
     """/appointment-waitlists and /profiles/{uuid}/appointment-waitlists; customers reach only their own."""
 
@@ -149,7 +152,10 @@ class WaitlistViewSet(ResourceViewSet):
         profile_id = self.scoped_profile_id()
         return queryset if profile_id is None else queryset.filter(profile_id=profile_id)
 
-    @extend_schema(request=WaitlistCreateInput, responses={201: WaitlistEntrySerializer, **ERRORS})
+    @extend_schema(
+        request=WaitlistCreateInput,
+        responses={201: ENTRY_DATA, **ERRORS},
+    )
     def create(self, request, *args, **kwargs):
         scoped = "profile_id" in self.kwargs
         data = self.validated_input_of(ProfileWaitlistCreateInput if scoped else WaitlistCreateInput)
@@ -164,7 +170,10 @@ class WaitlistViewSet(ResourceViewSet):
         )  # fmt: skip
         return self.output(self.refetch(entry), 201)
 
-    @extend_schema(request=WaitlistUpdateInput, responses={200: WaitlistEntrySerializer, **ERRORS})
+    @extend_schema(
+        request=WaitlistUpdateInput,
+        responses={200: ENTRY_DATA, **ERRORS},
+    )
     def update(self, request, *args, **kwargs):
         entry = self.get_object()
         data = self.validated_input_of(WaitlistUpdateInput)
@@ -190,7 +199,9 @@ class WaitlistViewSet(ResourceViewSet):
         waitlist_delete(entry_id=self.get_object().pk, actor=self.principal.actor)
         return Response(status=204)
 
-    @extend_schema(request=None, responses={201: AppointmentSerializer, **ERRORS})
+    @extend_schema(
+        request=None, responses={201: enveloped(AppointmentSerializer(), "ClaimedAppointmentData"), **ERRORS}
+    )
     def claim(self, request, *args, **kwargs):
         """Book exactly the offered slot and fulfil the entry (one transaction): 201 with the appointment."""
         entry = self.get_object()
@@ -199,7 +210,7 @@ class WaitlistViewSet(ResourceViewSet):
         return Response({"data": AppointmentSerializer(appointment, context=self.get_serializer_context()).data},
                         status=201)  # fmt: skip
 
-    @extend_schema(request=None, responses={200: WaitlistEntrySerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: ENTRY_DATA, **ERRORS})
     def decline(self, request, *args, **kwargs):
         """Decline the open offer: the entry stays active and the place goes to the next in line."""
         entry = self.get_object()

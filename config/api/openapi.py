@@ -20,3 +20,8 @@ ERRORS = {
     409: OpenApiResponse(ERROR_BODY, description="Conflict (lost race, no open offer, already converted)"),
     422: OpenApiResponse(ERROR_BODY, description="Validation failed; `errors` is keyed by field"),
 }
+
+
+def enveloped(serializer, name: str):
+    """A single resource as the API sends it: `{"data": <serializer>}`."""
+    return inline_serializer(name=name, fields={"data": serializer})

@@ -120,3 +120,40 @@ def test_visits_list_and_footfall_page(admin_client):
     assert page.count("height:50.0%;background") == 3  # each bar is 1 of the busiest day's 2
     assert "<script" not in page.split('id="footfall-chart"')[1].split("</div>\n  <table")[0]
     assert QueueEntry.objects.count() == 0
+
+
+def test_board_index_lists_the_locations_and_boards_of_others_are_404_for_limited_operators(admin_client):
+    first, second = LocationFactory(name="Alpha"), LocationFactory(name="Beta")
+    page = admin_client.get("/admin/appointments/queueentry/board/").content.decode()
+    assert f"/admin/appointments/queueentry/board/{first.pk}/" in page
+    assert f"/admin/appointments/queueentry/board/{second.pk}/" in page
+    assert admin_client.get(board_url(first)).status_code == 200
+    assert admin_client.get("/admin/appointments/queueentry/board/999999/").status_code == 404
+
+
+def test_schema_describes_the_new_operations_with_their_error_bodies(api):
+    schema = api.get("/api/schema/?format=json").json()
+    paths = schema["paths"]
+    for path, method, success in [
+        ("/api/v3/appointment-waitlists", "post", "201"),
+        ("/api/v3/appointment-waitlists/{id}", "put", "200"),
+        ("/api/v3/appointment-waitlists/{id}/claim", "post", "201"),
+        ("/api/v3/appointment-waitlists/{id}/decline", "post", "200"),
+        ("/api/v3/appointment-queues", "post", "201"),
+        ("/api/v3/appointment-queues/{id}/convert", "post", "201"),
+        ("/api/v3/visits", "post", "201"),
+        ("/api/v3/reports/footfall", "get", "200"),
+        ("/api/v3/reports/appointments", "get", "200"),
+    ]:
+        responses = paths[path][method]["responses"]
+        assert success in responses, (path, method)
+        for code in ("401", "403", "404", "422"):
+            body = responses[code]["content"]["application/json"]["schema"]["$ref"]
+            assert body.endswith("/ErrorEnvelope"), (path, method, code)
+    envelope = schema["components"]["schemas"]["ErrorEnvelope"]
+    assert set(envelope["properties"]) == {"message", "code", "errors"}
+    claim = paths["/api/v3/appointment-waitlists/{id}/claim"]["post"]["responses"]["201"]
+    ref = claim["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert schema["components"]["schemas"][ref]["properties"]["data"]["$ref"].endswith("/Appointment")
+    footfall = paths["/api/v3/reports/footfall"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert set(schema["components"]["schemas"][footfall["$ref"].rsplit("/", 1)[1]]["properties"]) == {"data", "meta"}

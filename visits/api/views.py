@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from config.api.openapi import ERRORS
+from config.api.openapi import ERRORS, enveloped
 from config.api.views import ResourceViewSet
 from directory.api.views import ProfileScopeMixin
 from visits import selectors
@@ -12,6 +12,9 @@ from visits.api import serializers as s
 from visits.services.visits import visit_create, visit_delete, visit_update
 
 STAMP_FILTERS = {"created_at": "datetime", "updated_at": "datetime"}
+
+
+VISIT_DATA = enveloped(s.VisitSerializer(), "VisitData")
 
 
 class VisitViewSet(ProfileScopeMixin, ResourceViewSet):
@@ -42,7 +45,7 @@ class VisitViewSet(ProfileScopeMixin, ResourceViewSet):
         profile_id = self.scoped_profile_id()
         return queryset if profile_id is None else queryset.filter(profile_id=profile_id)
 
-    @extend_schema(request=s.VisitInput, responses={201: s.VisitSerializer, **ERRORS})
+    @extend_schema(request=s.VisitInput, responses={201: VISIT_DATA, **ERRORS})
     def create(self, request, *args, **kwargs):
         scoped = "profile_id" in self.kwargs
         data = dict(self.validated_input_of(s.ProfileVisitInput if scoped else s.VisitInput))
@@ -53,7 +56,7 @@ class VisitViewSet(ProfileScopeMixin, ResourceViewSet):
         visit = visit_create(**data)
         return self.output(self.refetch(visit), 201)
 
-    @extend_schema(request=s.VisitUpdateInput, responses={200: s.VisitSerializer, **ERRORS})
+    @extend_schema(request=s.VisitUpdateInput, responses={200: VISIT_DATA, **ERRORS})
     def update(self, request, *args, **kwargs):
         visit = self.get_object()
         data = dict(self.validated_input_of(s.VisitUpdateInput))
@@ -71,6 +74,7 @@ class FootfallReportViewSet(ResourceViewSet):
 
     scope_area = "appointments"
     paginate = False
+    pagination_class = None
     serializer_class = s.FootfallDaySerializer
     filter_backends = []
 
@@ -78,9 +82,9 @@ class FootfallReportViewSet(ResourceViewSet):
         parameters=[OpenApiParameter("location_id", int, required=True),
                     OpenApiParameter("start_date", str, required=True, description="YYYY-MM-DD, local"),
                     OpenApiParameter("end_date", str, required=True, description="YYYY-MM-DD, inclusive")],
-        responses={200: s.FootfallDaySerializer(many=True), **ERRORS},
+        responses={200: s.FootfallReportSerializer, **ERRORS},
     )  # fmt: skip
-    def list(self, request, *args, **kwargs):
+    def report(self, request, *args, **kwargs):
         query = s.ReportQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         location = query.validated_data["location"]
