@@ -157,3 +157,33 @@ def test_schema_describes_the_new_operations_with_their_error_bodies(api):
     assert schema["components"]["schemas"][ref]["properties"]["data"]["$ref"].endswith("/Appointment")
     footfall = paths["/api/v3/reports/footfall"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert set(schema["components"]["schemas"][footfall["$ref"].rsplit("/", 1)[1]]["properties"]) == {"data", "meta"}
+
+
+def test_a_limited_operator_sees_only_their_locations_boards_lists_and_cards(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    from directory.models import OperatorAccess
+
+    mine, other = LocationFactory(name="Mine"), LocationFactory(name="Other")
+    definition = DefinitionFactory(allow_walk_in=True, allow_queue=True, allow_waitlist=True)
+    QueueEntryFactory(definition=definition, location=mine, created_at=NOW)
+    hidden = QueueEntryFactory(definition=definition, location=other, created_at=NOW)
+    WaitlistEntryFactory(definition=definition, location=other)
+    user = django_user_model.objects.create_user("olive", "o@example.com", "pw", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(
+        codename__in=["view_queueentry", "change_queueentry", "view_waitlistentry", "view_visit"]))  # fmt: skip
+    OperatorAccess.objects.create(user=user).locations.set([mine])
+    client.force_login(user)
+
+    assert client.get(board_url(mine)).status_code == 200
+    assert client.get(board_url(other)).status_code == 404
+    assert client.post(f"{board_url(other)}move/", {"move": "cancel", "entry": hidden.pk}).status_code == 404
+    hidden.refresh_from_db()
+    assert hidden.status == "waiting"
+    listed = client.get("/admin/appointments/queueentry/").context_data["cl"].result_list
+    assert [entry.location_id for entry in listed] == [mine.pk]
+    assert client.get("/admin/appointments/waitlistentry/").context_data["cl"].result_count == 0
+    request = type("R", (), {"user": user})()
+    cards = queue_cards(request, None, NOW.date())
+    assert [card.label for card in cards] == ["Waiting · Mine", "Longest wait (min) · Mine",
+                                              "Open waitlist offers · Mine"]  # fmt: skip
