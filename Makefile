@@ -9,6 +9,13 @@ export DEBUG ?= 1
 
 .PHONY: run test venv lint migrations-check imports bench
 
+# A development .env (DEBUG on, a random SECRET_KEY) for the manage.py commands the README shows. manage.py,
+# wsgi, asgi and celery read it; real environment variables win; an existing file is never touched.
+.env:
+	@printf '# Development settings written by `make`. Production sets real environment variables instead.\nDEBUG=1\nSECRET_KEY=%s\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote a development $@ (DEBUG=1 and a random SECRET_KEY)."
+
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -17,7 +24,7 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
-run: venv
+run: venv .env
 	$(PY) manage.py migrate --noinput
 	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py seed_demo
 	$(PY) manage.py setup_periodic_tasks

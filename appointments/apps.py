@@ -15,3 +15,8 @@ class AppointmentsConfig(AppConfig):
         from appointments.demo import seed
 
         seed(stdout)
+
+    def seed_demo_large(self, stdout) -> None:
+        from appointments.demo_large import seed_large
+
+        seed_large(stdout)

@@ -21,12 +21,15 @@ from directory.hours import Schedule, Window, intersect, windows_on
 
 __all__ = [
     "Context",
+    "EmptyReason",
     "NotEligible",
     "Period",
     "Rules",
     "Slot",
     "StaffMember",
+    "empty_day_reason",
     "has_slot",
+    "no_slot_reason",
     "occupancy",
     "slots_for_day",
     "slots_for_range",
@@ -209,6 +212,109 @@ def has_slot(
         if slot.start == start_utc:
             return slot
     return None
+
+
+class EmptyReason:
+    """Machine-readable reasons: why a local date has no slots, or why a start is not a slot (booking).
+
+    Day reasons: NOT_BOOKABLE, BEYOND_ADVANCE_LIMIT, CLOSED, NO_STAFF, STAFF_NOT_WORKING, PAST, INSIDE_LEAD_TIME,
+    FULLY_BOOKED. Start reasons add OUTSIDE_HOURS, OFF_GRID and STAFF_UNAVAILABLE (and use PAST, INSIDE_LEAD_TIME,
+    BEYOND_ADVANCE_LIMIT, FULLY_BOOKED as for days).
+    """
+
+    NOT_BOOKABLE = "not_bookable"
+    BEYOND_ADVANCE_LIMIT = "beyond_advance_limit"
+    CLOSED = "closed"
+    NO_STAFF = "no_staff"
+    STAFF_NOT_WORKING = "staff_not_working"
+    PAST = "past"
+    INSIDE_LEAD_TIME = "inside_lead_time"
+    FULLY_BOOKED = "fully_booked"
+    OUTSIDE_HOURS = "outside_hours"
+    OFF_GRID = "off_grid"
+    STAFF_UNAVAILABLE = "staff_unavailable"
+
+
+def empty_day_reason(ctx: Context, day: date, *, now: datetime, staff_id: str | None = None) -> str:
+    """Why the local date ``day`` has no slots (an :class:`EmptyReason` value). Call it only for days without slots.
+
+    The first rule that empties the day wins, in the engine's own order: not bookable, beyond ``max_advance_days``,
+    closed (no definition/location window, or none long enough for one appointment), no eligible staff, staff not
+    working in the open hours, every start already past, every remaining start inside ``min_lead_minutes``, and
+    otherwise fully booked (every start taken by occupancy). It costs about one extra engine day, and only runs on
+    empty days.
+    """
+    rules = ctx.rules
+    if not rules.bookable:
+        return EmptyReason.NOT_BOOKABLE
+    run = _Run(ctx, now=now, ignore=None)
+    if run.last_date is not None and day > run.last_date:
+        return EmptyReason.BEYOND_ADVANCE_LIMIT
+    base = intersect(windows_on(ctx.definition_hours, day), windows_on(ctx.location_hours, day))
+    if base == ():
+        return EmptyReason.CLOSED
+    run.earliest = datetime.min.replace(tzinfo=UTC)  # every start of the grid, whatever the lead time
+    plan = run.plan(day)
+    if not run.candidates(plan, base).starts:
+        return EmptyReason.CLOSED
+    window_lists = [base]
+    if rules.requires_staff:
+        members = [m for m in ctx.staff if (staff_id is None or m.id == staff_id) and staff_eligible_on(m, day, ctx.tz)]
+        if not members:
+            return EmptyReason.NO_STAFF
+        window_lists = [w for m in members if (w := intersect(base, windows_on(m.schedule, day))) != ()]
+    starts = [start for windows in window_lists for start in run.candidates(plan, windows).starts]
+    if not starts:
+        return EmptyReason.STAFF_NOT_WORKING
+    latest = max(starts)
+    if latest < _as_utc(now):
+        return EmptyReason.PAST
+    if latest < _as_utc(now) + timedelta(minutes=rules.min_lead_minutes):
+        return EmptyReason.INSIDE_LEAD_TIME
+    return EmptyReason.FULLY_BOOKED
+
+
+def no_slot_reason(
+    ctx: Context,
+    start_utc: datetime,
+    *,
+    now: datetime,
+    staff_id: str | None = None,
+) -> str:
+    """Why ``start_utc`` is not a slot (an :class:`EmptyReason` value), for a booking that :func:`has_slot` refused.
+
+    Checked in this order: not bookable, in the past, inside ``min_lead_minutes``, beyond ``max_advance_days``, off
+    the slot grid, outside the definition's and location's hours, outside every eligible staff member's hours
+    (``staff_unavailable``; with ``staff_id``, that member's), and otherwise fully booked (pooled capacity used up,
+    or every staff member working then already busy; a chosen busy member is ``staff_unavailable``).
+    """
+    rules = ctx.rules
+    if not rules.bookable:
+        return EmptyReason.NOT_BOOKABLE
+    start_utc, now = _as_utc(start_utc), _as_utc(now)
+    if start_utc < now:
+        return EmptyReason.PAST
+    run = _Run(ctx, now=now, ignore=None)
+    if start_utc < run.earliest:
+        return EmptyReason.INSIDE_LEAD_TIME
+    day = start_utc.astimezone(ctx.tz).date()
+    if run.last_date is not None and day > run.last_date:
+        return EmptyReason.BEYOND_ADVANCE_LIMIT
+    plan = run.plan(day)
+    if start_utc not in run.candidates(plan, None).starts:
+        return EmptyReason.OFF_GRID
+    base = intersect(windows_on(ctx.definition_hours, day), windows_on(ctx.location_hours, day))
+    if base == () or start_utc not in run.candidates(plan, base).starts:
+        return EmptyReason.OUTSIDE_HOURS
+    if not rules.requires_staff:
+        return EmptyReason.FULLY_BOOKED
+    members = [m for m in ctx.staff if (staff_id is None or m.id == staff_id) and staff_eligible_on(m, day, ctx.tz)]
+    working = [
+        m for m in members if start_utc in run.candidates(plan, intersect(base, windows_on(m.schedule, day))).starts
+    ]
+    if not working or staff_id is not None:
+        return EmptyReason.STAFF_UNAVAILABLE
+    return EmptyReason.FULLY_BOOKED
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -15,10 +15,12 @@ from json_logic import jsonLogic
 
 from appointments.availability import (
     Context,
+    EmptyReason,
     NotEligible,
     Period,
     Rules,
     StaffMember,
+    empty_day_reason,
     slots_for_day,
     slots_for_range,
     staff_eligible_on,
@@ -344,6 +346,44 @@ def range_slots(definition: AppointmentDefinition, location_id, start: date, end
     except NotEligible as exc:
         raise _not_eligible(staff_id) from exc
     return loaded, slots
+
+
+# Why a day has no slots: the engine's EmptyReason codes, with `not_bookable` split into its two causes.
+ARCHIVED = "archived"
+WALK_IN_ONLY = "walk_in_only"
+EMPTY_DAY_MESSAGES = {
+    ARCHIVED: "The appointment definition is archived.",
+    WALK_IN_ONLY: "The service is walk-in only: join the queue instead of booking.",
+    EmptyReason.BEYOND_ADVANCE_LIMIT: "The date is beyond how far ahead this service can be booked (max_advance_days).",
+    EmptyReason.CLOSED: "Closed: no opening hours of the service at this location on that date.",
+    EmptyReason.NO_STAFF: "No staff member can take this service here on that date.",
+    EmptyReason.STAFF_NOT_WORKING: "No staff member who takes this service works in the opening hours on that date.",
+    EmptyReason.PAST: "Every time on that date has passed.",
+    EmptyReason.INSIDE_LEAD_TIME: "The remaining times are too soon to book (min_lead_minutes).",
+    EmptyReason.FULLY_BOOKED: "Fully booked.",
+}
+
+
+def empty_reason(loaded: Loaded, day: date, *, now: datetime, staff_id=None) -> str:
+    """Why `day` has no slots (a key of EMPTY_DAY_MESSAGES); call it only for a day without slots."""
+    definition = loaded.definition
+    if definition.is_archived:
+        return ARCHIVED
+    if definition.booking_type == BookingType.WALK_IN_ONLY:
+        return WALK_IN_ONLY
+    return empty_day_reason(loaded.context, day, now=now, staff_id=_staff_key(definition, staff_id))
+
+
+def empty_days(loaded: Loaded, slots, start: date, end: date, *, now: datetime, staff_id=None) -> dict[date, str]:
+    """The dates of [start, end] without slots, each with why (only those dates cost anything)."""
+    with_slots = {slot.date for slot in slots}
+    out = {}
+    day = start
+    while day <= end:
+        if day not in with_slots:
+            out[day] = empty_reason(loaded, day, now=now, staff_id=staff_id)
+        day += timedelta(days=1)
+    return out
 
 
 def staff_for_day(definition: AppointmentDefinition, location_id, day: date, *, now: datetime):

@@ -22,6 +22,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "appointments.appointmentevent": ("view",),
         "directory.profile": ("view", "add", "change"),
         "directory.location": ("view",),
+        "notifications.notification": ("view",),
+        "notifications.deliveryattempt": ("view",),
     },
     MANAGER: {
         "appointments.*": ALL,

@@ -84,8 +84,10 @@ class AppointmentDefinitionAdmin(ConsoleModelAdmin):
             "allow_walk_in", "allow_queue", "allow_waitlist")}),
         ("Capacity and staff", {"fields": (
             "max_concurrent_bookings", "requires_staff", "customer_must_select_staff", "use_staff_from_location")}),
-        ("Notifications", {"classes": ("collapse",), "fields": tuple(
-            (f"{event}_target_id", f"notify_{event}_offset_days", f"notify_{event}_offset_hours")
+        ("Notifications", {"classes": ("collapse",), "description": (
+            "One line per event: the target it goes to, then the offset in days and hours (after the event; for "
+            "the reminder, before the start). No target: nothing is sent."), "fields": tuple(
+            (f"{event}_target", f"notify_{event}_offset_days", f"notify_{event}_offset_hours")
             for event in NOTIFICATION_EVENTS)}),
     )  # fmt: skip
 

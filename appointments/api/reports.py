@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from appointments.reports import appointment_report
+from appointments.kpis import appointment_report
 from config.api.openapi import ERRORS
 from config.api.serializers import InputSerializer, OutputSerializer
 from config.api.views import ResourceViewSet

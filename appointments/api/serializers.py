@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
@@ -22,12 +23,27 @@ from directory.api.serializers import (
     special_hour_fields,
 )
 from directory.models import Location, Profile
+from notifications.models import Target
 
 NOTIFICATION_FIELDS = tuple(
     name
     for event in NOTIFICATION_EVENTS
     for name in (f"{event}_target_id", f"notify_{event}_offset_days", f"notify_{event}_offset_hours")
 )
+
+
+def _target_fields(*, write: bool) -> dict[str, serializers.Field]:
+    """`<event>_target_id` for every event: the target's id out; in, an existing target's id (else a 4xx)."""
+    if write:
+        return {
+            f"{event}_target_id": serializers.PrimaryKeyRelatedField(
+                queryset=Target.objects.all(), source=f"{event}_target", allow_null=True, required=False
+            )
+            for event in NOTIFICATION_EVENTS
+        }
+    return {f"{event}_target_id": serializers.IntegerField(allow_null=True) for event in NOTIFICATION_EVENTS}
+
+
 TEXT_FIELDS = ("description", "short_description", "long_description", "icon", "image_url", "terms_conditions",
                "internal_notes")  # fmt: skip
 RULE_FIELDS = (
@@ -143,6 +159,7 @@ class DefinitionSerializer(StaffOnlyNotesMixin, OutputModelSerializer):
     staff = DefinitionStaffSerializer(many=True, source="staff_links")
     has_booking_questionnaire = serializers.BooleanField()
     booking_questionnaire = serializers.SerializerMethodField()
+    locals().update(_target_fields(write=False))
 
     class Meta:
         model = AppointmentDefinition
@@ -150,6 +167,7 @@ class DefinitionSerializer(StaffOnlyNotesMixin, OutputModelSerializer):
                   *NOTIFICATION_FIELDS, "has_booking_questionnaire", "created_at", "updated_at", "normal_hours",
                   "special_hours", "locations", "staff", "booking_questionnaire")  # fmt: skip
 
+    @extend_schema_field({"type": "object", "nullable": True, "description": "Always null on this server for now."})
     def get_booking_questionnaire(self, obj) -> None:
         return None
 
@@ -171,6 +189,7 @@ class DefinitionInput(serializers.ModelSerializer):
     location_ids = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), many=True, required=False)
     staff_ids = serializers.PrimaryKeyRelatedField(queryset=Profile.objects.all(), many=True, required=False)
     booking_questionnaire = serializers.JSONField(required=False, allow_null=True)
+    locals().update(_target_fields(write=True))
 
     class Meta:
         model = AppointmentDefinition
@@ -402,3 +421,101 @@ class AppointmentUpdateInput(serializers.Serializer):
 class LinkInput(serializers.Serializer):
     type = serializers.ChoiceField(choices=["profile", "list"])
     id = serializers.CharField(max_length=64)
+
+
+# Response bodies of the availability and appointment actions, for the OpenAPI schema (the views build the dicts) ----
+
+EMPTY_DAY_REASONS = ["archived", "walk_in_only", "beyond_advance_limit", "closed", "no_staff", "staff_not_working",
+                     "past", "inside_lead_time", "fully_booked"]  # fmt: skip
+
+
+class StaffBriefSerializer(OutputSerializer):
+    id = serializers.UUIDField()
+    first_name = serializers.CharField(allow_null=True)
+    last_name = serializers.CharField(allow_null=True)
+    email = serializers.EmailField(allow_null=True)
+
+
+class DaySlotsSerializer(OutputSerializer):
+    date = serializers.DateField()
+    timezone = serializers.CharField()
+    appointment_definition_id = serializers.IntegerField()
+    location_id = serializers.IntegerField()
+    requires_staff = serializers.BooleanField()
+    customer_must_select_staff = serializers.BooleanField()
+    assigned_staff_required = serializers.BooleanField()
+    staff = StaffBriefSerializer(allow_null=True, help_text="The staff member asked for (staff_id), else null.")
+    slots = SlotSerializer(many=True)
+
+
+class RulesMetaSerializer(OutputSerializer):
+    slot_interval_minutes = serializers.IntegerField()
+    duration_minutes = serializers.IntegerField()
+    buffer_before_minutes = serializers.IntegerField()
+    buffer_after_minutes = serializers.IntegerField()
+    min_lead_minutes = serializers.IntegerField()
+    max_advance_days = serializers.IntegerField(allow_null=True)
+    max_concurrent_bookings = serializers.IntegerField(allow_null=True)
+
+
+class DaySlotsMetaSerializer(RulesMetaSerializer):
+    reason = serializers.ChoiceField(choices=EMPTY_DAY_REASONS, allow_null=True,
+                                     help_text="Why the day has no slots; null when it has some.")  # fmt: skip
+    reason_message = serializers.CharField(allow_null=True)
+
+
+class DaySlotsResponse(serializers.Serializer):
+    data = DaySlotsSerializer()
+    meta = DaySlotsMetaSerializer()
+
+
+class EmptyDaySerializer(OutputSerializer):
+    date = serializers.DateField()
+    reason = serializers.ChoiceField(choices=EMPTY_DAY_REASONS)
+    message = serializers.CharField()
+
+
+class RangeMetaSerializer(RulesMetaSerializer):
+    appointment_definition_id = serializers.IntegerField()
+    location_id = serializers.IntegerField()
+    timezone = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    requires_staff = serializers.BooleanField()
+    customer_must_select_staff = serializers.BooleanField()
+    assigned_staff_required = serializers.BooleanField()
+    staff = serializers.UUIDField(allow_null=True)
+    total = serializers.IntegerField()
+    empty_days = EmptyDaySerializer(many=True, help_text="Every date of the range without slots, with why.")
+
+
+class RangeSlotsResponse(serializers.Serializer):
+    data = RangeSlotSerializer(many=True)
+    meta = RangeMetaSerializer()
+
+
+class AvailableStaffSerializer(StaffBriefSerializer):
+    has_available_slots = serializers.BooleanField()
+    is_default_location = serializers.BooleanField()
+    appointment_definition_staff_sort_order = serializers.IntegerField(allow_null=True)
+    location_profile_sort_order = serializers.IntegerField(allow_null=True)
+
+
+class AvailableStaffMetaSerializer(OutputSerializer):
+    appointment_definition_id = serializers.IntegerField()
+    location_id = serializers.IntegerField()
+    date = serializers.DateField()
+    requires_staff = serializers.BooleanField()
+    customer_must_select_staff = serializers.BooleanField()
+    selection_required_by_customer = serializers.BooleanField()
+    assigned_staff_required = serializers.BooleanField()
+
+
+class AvailableStaffResponse(serializers.Serializer):
+    data = AvailableStaffSerializer(many=True)
+    meta = AvailableStaffMetaSerializer()
+
+
+class QuestionsSerializer(OutputSerializer):
+    questionnaire = serializers.JSONField(allow_null=True)
+    questions = serializers.ListField(child=serializers.DictField())

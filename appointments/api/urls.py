@@ -34,10 +34,9 @@ urlpatterns = [
     ),
 ]
 
-A = views.AppointmentViewSet
-for prefix, name in (
-    ("appointments", "appointment"),
-    ("profiles/<profile:profile_id>/appointments", "profile-appointment"),
+for A, prefix, name in (
+    (views.AppointmentViewSet, "appointments", "appointment"),
+    (views.ProfileAppointmentViewSet, "profiles/<profile:profile_id>/appointments", "profile-appointment"),
 ):
     urlpatterns += [
         *resource(prefix, A, name),

@@ -3,11 +3,13 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from appointments import selectors
+from appointments.api import schema as docs
 from appointments.api import serializers as s
 from appointments.models import (
     AppointmentDefinition,
@@ -115,16 +117,20 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
     def perform_destroy(self, instance):
         definition_delete(instance)
 
+    @docs.QUESTIONS
     def questions(self, request, *args, **kwargs):
         self.get_object()
         return Response({"data": {"questionnaire": None, "questions": []}})
 
+    @docs.AVAILABLE_SLOTS
     def available_slots(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.SlotsInput)
+        now = timezone.now()
         loaded, slots = selectors.day_slots(
-            definition, data["location_id"], data["date"], staff_id=data.get("staff_id"), now=timezone.now()
+            definition, data["location_id"], data["date"], staff_id=data.get("staff_id"), now=now
         )
+        reason = None if slots else selectors.empty_reason(loaded, data["date"], now=now, staff_id=data.get("staff_id"))
         staff = None
         if data.get("staff_id") is not None:
             profile = loaded.staff[str(data["staff_id"])].profile
@@ -139,15 +145,20 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
             "staff": staff,
             "slots": s.SlotSerializer(slots, many=True).data,
         }
-        return Response({"data": body, "meta": rules_meta(definition)})
+        meta = {**rules_meta(definition), "reason": reason, "reason_message": selectors.EMPTY_DAY_MESSAGES.get(reason)}
+        return Response({"data": body, "meta": meta})
 
+    @docs.AVAILABLE_SLOTS_RANGE
     def available_slots_range(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.SlotsRangeInput)
+        now = timezone.now()
         loaded, slots = selectors.range_slots(
             definition, data["location_id"], data["start_date"], data["end_date"], staff_id=data.get("staff_id"),
-            now=timezone.now(),
+            now=now,
         )  # fmt: skip
+        empty = selectors.empty_days(loaded, slots, data["start_date"], data["end_date"], now=now,
+                                     staff_id=data.get("staff_id"))  # fmt: skip
         if data["sort"] == "desc":
             slots = list(reversed(slots))
         meta = {
@@ -160,9 +171,14 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
             "staff": str(data["staff_id"]) if data.get("staff_id") else None,
             **rules_meta(definition),
             "total": len(slots),
+            "empty_days": [
+                {"date": day.isoformat(), "reason": reason, "message": selectors.EMPTY_DAY_MESSAGES[reason]}
+                for day, reason in empty.items()
+            ],
         }
         return Response({"data": s.RangeSlotSerializer(slots, many=True).data, "meta": meta})
 
+    @docs.AVAILABLE_STAFF
     def available_staff(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.StaffInput)
@@ -235,6 +251,7 @@ class DefinitionLocationViewSet(DefinitionChildMixin, ResourceViewSet):
     def perform_create(self, data):
         return definition_location_set(self.get_definition(), **data)
 
+    @extend_schema(request=s.DefinitionLocationUpdateInput)
     def update(self, request, *args, **kwargs):
         link = get_object_or_404(self.get_queryset(), location_id=kwargs["location_id"])
         data = self.validated_input_of(s.DefinitionLocationUpdateInput)
@@ -257,6 +274,7 @@ class DefinitionStaffViewSet(DefinitionChildMixin, ResourceViewSet):
     def perform_create(self, data):
         return definition_staff_add(self.get_definition(), **data)
 
+    @extend_schema(request=s.DefinitionStaffUpdateInput)
     def update(self, request, *args, **kwargs):
         # An existing row changes only is_active and sort_order; the staff member stays.
         link = record_update(self.get_object(), **self.validated_input_of(s.DefinitionStaffUpdateInput))
@@ -283,10 +301,12 @@ class VisibleDefinitionsViewSet(ProfileScopeMixin, ResourceViewSet):
 # Appointments ----------------------------------------------------------------------------------------------
 
 
+@docs.appointment_schema
 class AppointmentViewSet(ResourceViewSet):
-    """/appointments and /profiles/{uuid}/appointments (the latter scoped to that profile)."""
+    """/appointments and /profiles/{uuid}/appointments (the latter scoped to that profile, see the subclass)."""
 
     scope_area = "appointments"
+    input_serializer_class = s.AppointmentCreateInput
     customer_actions = ("list", "retrieve", "create", "update", "events")
     serializer_class = s.AppointmentSerializer
     filter_fields = {
@@ -334,7 +354,7 @@ class AppointmentViewSet(ResourceViewSet):
 
     def _create(self):
         scoped = "profile_id" in self.kwargs  # /profiles/{uuid}/appointments: the profile comes from the URL
-        data = self.validated_input_of(s.ProfileAppointmentCreateInput if scoped else s.AppointmentCreateInput)
+        data = self.validated_input_of(self.input_serializer_class)
         profile_id = self.scoped_profile_id() if scoped else data["profile_id"]
         booking = BookingRequest(
             definition_id=data["appointment_definition_id"],
@@ -386,11 +406,13 @@ class AppointmentViewSet(ResourceViewSet):
             raise PermissionDenied("Customers cancel appointments (PUT status cancelled) rather than delete them.")
         appointment_delete(appointment_id=instance.pk)
 
+    @docs.EVENTS
     def events(self, request, *args, **kwargs):
         appointment = self.get_object()
         events = appointment.events.order_by("at", "id")
         return Response({"data": s.AppointmentEventSerializer(events, many=True).data})
 
+    @docs.LINK
     def link(self, request, *args, **kwargs):
         appointment = self.get_object()
         data = self.validated_input_of(s.LinkInput)
@@ -398,8 +420,15 @@ class AppointmentViewSet(ResourceViewSet):
         refreshed = self.get_queryset().prefetch_related("links__profile").get(pk=appointment.pk)
         return Response({"data": s.AppointmentWithLinksSerializer(refreshed).data})
 
+    @docs.UNLINK
     def unlink(self, request, *args, **kwargs):
         appointment = self.get_object()
         data = self.validated_input_of(s.LinkInput)
         appointment_unlink(appointment_id=appointment.pk, type=data["type"], target_id=data["id"])
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProfileAppointmentViewSet(AppointmentViewSet):
+    """/profiles/{uuid}/appointments: the profile comes from the URL, not the create body."""
+
+    input_serializer_class = s.ProfileAppointmentCreateInput

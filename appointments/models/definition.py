@@ -12,11 +12,12 @@ from directory.models.base import window_constraints
 
 
 def _notification_fields() -> dict[str, models.Field]:
-    """`<event>_target_id` and `notify_<event>_offset_days/_hours` for every lifecycle event."""
+    """`<event>_target` (column `<event>_target_id`) and `notify_<event>_offset_days/_hours` for every event."""
     fields: dict[str, models.Field] = {}
     for event in NOTIFICATION_EVENTS:
-        # Plain ids until the notifications app owns Targets; they are then turned into foreign keys.
-        fields[f"{event}_target_id"] = models.PositiveBigIntegerField(null=True, blank=True)
+        fields[f"{event}_target"] = models.ForeignKey(
+            "notifications.Target", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        )
         fields[f"notify_{event}_offset_days"] = models.IntegerField(
             null=True, blank=True, validators=[MinValueValidator(0)]
         )

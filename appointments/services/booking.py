@@ -15,6 +15,7 @@ from appointments import hooks
 from appointments.enums import AppointmentStatus, BookingType
 from appointments.models import Appointment, AppointmentEvent
 from appointments.selectors import linked_location
+from appointments.services import notify
 from appointments.services.reservation import SlotUnavailable, bookable_at, is_overlap_violation, reserve
 from config.errors import Forbidden, ValidationFailed
 from config.localtime import localize
@@ -104,6 +105,7 @@ def appointment_book(
             AppointmentEvent.objects.create(
                 appointment=appointment, kind=AppointmentEvent.Kind.CREATED, actor=actor, to_status=status, at=now
             )
+            notify.on_created(appointment, now=now)
             transaction.on_commit(partial(hooks.after_created, appointment.pk))
     except IntegrityError as exc:
         if is_overlap_violation(exc):

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from appointments import hooks
 from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment, AppointmentEvent
-from appointments.services import followups
+from appointments.services import followups, notify
 from appointments.services.reservation import SlotUnavailable, is_overlap_violation, reserve
 from config.errors import Forbidden, NotFound, ValidationFailed
 from config.localtime import localize
@@ -33,6 +34,52 @@ class TransitionNotAllowed(ValidationFailed):
         allowed = sorted(ALLOWED.get(current, ()))
         hint = f"allowed: {', '.join(allowed)}" if allowed else f"{current} is final"
         super().__init__(errors={"status": [f"Cannot move from {current} to {to} ({hint})."]})
+
+
+class MoveTooSoonOrLate(ValidationFailed):
+    """A move the table allows but the clock does not (too early to check in, to complete or to call a no-show)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message, errors={"status": [message]}, code=code)
+
+
+def _local(value: datetime, tz) -> str:
+    return f"{value.astimezone(tz):%Y-%m-%d %H:%M} {tz.key}"
+
+
+def no_show_due_at(appointment: Appointment) -> datetime:
+    """The first instant an appointment may be called a no-show: its start plus NO_SHOW_GRACE_MINUTES."""
+    return appointment.scheduled_start_at + timedelta(minutes=settings.NO_SHOW_GRACE_MINUTES)
+
+
+def check_move_time(appointment: Appointment, to: str, now: datetime) -> None:
+    """The time rules of a move (docs/api-guide-notes.md "Time rules on moves"); raises MoveTooSoonOrLate.
+
+    Check-in (`arrived`) only on the appointment's local date at its location, from CHECK_IN_EARLY_MINUTES before
+    the start; `no_show` from the start plus NO_SHOW_GRACE_MINUTES; `completed` from the start.
+    """
+    start = appointment.scheduled_start_at
+    if to == S.ARRIVED:
+        tz = appointment.location.timezone
+        opens = start - timedelta(minutes=settings.CHECK_IN_EARLY_MINUTES)
+        if now < opens or now.astimezone(tz).date() < start.astimezone(tz).date():
+            opens = max(opens, datetime.combine(start.astimezone(tz).date(), datetime.min.time(), tzinfo=tz))
+            raise MoveTooSoonOrLate("check_in_too_early", f"Check-in opens at {_local(opens, tz)}.")
+        if now.astimezone(tz).date() > start.astimezone(tz).date():
+            raise MoveTooSoonOrLate(
+                "check_in_too_late", f"Check-in closed at the end of the appointment's day ({_local(start, tz)})."
+            )
+    elif to == S.NO_SHOW and now < no_show_due_at(appointment):
+        raise MoveTooSoonOrLate(
+            "no_show_too_early",
+            f"An appointment can be marked no_show from {settings.NO_SHOW_GRACE_MINUTES} minutes after its start "
+            f"({no_show_due_at(appointment).astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}).",
+        )
+    elif to == S.COMPLETED and now < start:
+        raise MoveTooSoonOrLate(
+            "complete_too_early",
+            f"An appointment cannot be completed before its start ({start.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}).",
+        )
 
 
 def _stamp(appointment: Appointment, before: str, to: str, actor: str, now: datetime) -> list[str]:
@@ -76,6 +123,7 @@ def appointment_transition(
         raise Forbidden(f"Only staff can move an appointment to {to}.")
     if to not in ALLOWED.get(before, ()):
         raise TransitionNotAllowed(before, to)
+    check_move_time(appointment, to, now)
     appointment.status = to
     changed = _stamp(appointment, before, to, actor, now)
     appointment.save(update_fields=["status", "updated_at", *changed])
@@ -83,6 +131,7 @@ def appointment_transition(
         appointment=appointment, kind=AppointmentEvent.Kind.STATUS, actor=actor, from_status=before, to_status=to,
         reason=reason or "", at=now,
     )  # fmt: skip
+    notify.on_transition(appointment, before, to, now=now)
     followups.appointment_moved(appointment, before, to, actor=actor, now=now)
     transaction.on_commit(partial(hooks.after_transition, appointment.pk, before, to))
     return appointment
@@ -136,6 +185,7 @@ def appointment_reschedule(
                 from_status=appointment.status, to_status=appointment.status, reason=reason or "", at=now,
                 data={"from": _iso(old_start), "to": _iso(held.start), "assigned_staff_id": held.staff_id},
             )  # fmt: skip
+            notify.on_rescheduled(appointment, now=now)
             followups.appointment_moved_away(appointment, old, actor=actor, now=now)
             transaction.on_commit(partial(hooks.after_rescheduled, appointment.pk, _iso(old_start), _iso(held.start)))
     except IntegrityError as exc:

@@ -16,20 +16,21 @@ SYSTEM = "system"
 
 
 def mark_no_shows(*, grace_minutes: int | None = None, now: datetime | None = None) -> list[int]:
-    """Confirmed appointments whose end plus the grace has passed become no_show (actor `system`).
+    """Confirmed appointments whose start plus the grace has passed become no_show (actor `system`).
 
-    Each one moves through the transition service on its own, so one that changed meanwhile (say, arrived) is
+    The grace is NO_SHOW_GRACE_MINUTES, the same rule the transition service applies to every no_show move;
+    `grace_minutes` can only lengthen it (a shorter one would be refused move by move). Each one moves through the transition service on its own, so one that changed meanwhile (say, arrived) is
     simply left alone. Returns the ids that moved.
     """
     now = now or timezone.now()
-    grace = timedelta(minutes=settings.NO_SHOW_GRACE_MINUTES if grace_minutes is None else grace_minutes)
-    due = Appointment.objects.filter(status=AppointmentStatus.CONFIRMED, scheduled_end_at__lte=now - grace)
+    grace = timedelta(minutes=max(settings.NO_SHOW_GRACE_MINUTES, grace_minutes or 0))
+    due = Appointment.objects.filter(status=AppointmentStatus.CONFIRMED, scheduled_start_at__lte=now - grace)
     moved = []
-    for appointment_id in due.order_by("scheduled_end_at", "id").values_list("pk", flat=True):
+    for appointment_id in due.order_by("scheduled_start_at", "id").values_list("pk", flat=True):
         try:
             appointment = appointment_transition(
                 appointment_id=appointment_id, to=AppointmentStatus.NO_SHOW, actor=SYSTEM,
-                reason=f"Not arrived {int(grace.total_seconds() // 60)} minutes after the end.", now=now,
+                reason=f"Not arrived {int(grace.total_seconds() // 60)} minutes after the start.", now=now,
             )  # fmt: skip
         except DomainError:
             continue

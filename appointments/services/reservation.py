@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, OperationalError
 
-from appointments.availability import NotEligible, Slot, has_slot, occupancy
+from appointments.availability import EmptyReason, NotEligible, Slot, has_slot, no_slot_reason, occupancy
 from appointments.enums import HOLDING_STATUSES, BookingType
 from appointments.models import Appointment, AppointmentDefinition, DefinitionLocation
 from appointments.selectors import (
@@ -157,8 +157,12 @@ def _slot_candidates(loaded: Loaded, start: datetime, staff_id, ignore, now) -> 
         ) from exc
     if slot is None:
         if staff_id is not None and has_slot(loaded.context, start, now=now, ignore=ignore) is not None:
-            raise ValidationFailed.on("assigned_staff_id", "This staff member is not free at that time.")
-        raise ValidationFailed.on("scheduled_start_at", "That time is not an available slot.")
+            raise ValidationFailed.on(
+                "assigned_staff_id", "This staff member is not free at that time.", code=EmptyReason.STAFF_UNAVAILABLE
+            )
+        # The message stays the same for every rule; the code says which one failed (docs/api-guide-notes.md).
+        reason = no_slot_reason(loaded.context, start, now=now, staff_id=staff_id)
+        raise ValidationFailed.on("scheduled_start_at", "That time is not an available slot.", code=reason)
     if not loaded.definition.requires_staff:
         return []
     return [staff_id] if staff_id is not None else list(slot.free_staff)
@@ -181,7 +185,9 @@ def _override_candidates(loaded: Loaded, occupied, staff_id, ignore) -> list[str
     definition = loaded.definition
     if not definition.requires_staff:
         if _overlaps(loaded.context.occupancies, occupied, ignore) >= definition.capacity:
-            raise ValidationFailed.on("scheduled_start_at", "No capacity left at that time.")
+            raise ValidationFailed.on(
+                "scheduled_start_at", "No capacity left at that time.", code=EmptyReason.FULLY_BOOKED
+            )
         return []
     if staff_id is not None and staff_id not in loaded.staff:
         raise ValidationFailed.on("assigned_staff_id", "This staff member cannot take this appointment here.")
@@ -189,7 +195,8 @@ def _override_candidates(loaded: Loaded, occupied, staff_id, ignore) -> list[str
     free = [m.id for m in members if _overlaps(m.busy, occupied, ignore) == 0]
     if not free:
         field = "assigned_staff_id" if staff_id is not None else "scheduled_start_at"
-        raise ValidationFailed.on(field, "No staff member is free at that time.")
+        code = EmptyReason.STAFF_UNAVAILABLE if staff_id is not None else EmptyReason.FULLY_BOOKED
+        raise ValidationFailed.on(field, "No staff member is free at that time.", code=code)
     return free
 
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 from datetime import UTC, date
 
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "'YYYY-MM-DD HH:MM:SS' local to `timezone` (or to the location), or ISO 8601 with an offset.",
+        "example": "2026-05-11 10:00:00",
+    },
+    component_name=None,
+)
 class LocalDateTimeField(serializers.Field):
     """`YYYY-MM-DD HH:MM:SS` (naive, local to a `timezone` given elsewhere) or ISO 8601 with an offset.
 

@@ -235,6 +235,15 @@ class TokenSerializer(OutputModelSerializer):
                   "last_used_at", "created_at")  # fmt: skip
 
 
+class IssuedTokenSerializer(TokenSerializer):
+    """A token as issued: the raw secret is shown this once."""
+
+    token = serializers.CharField()
+
+    class Meta(TokenSerializer.Meta):
+        fields = (*TokenSerializer.Meta.fields, "token")
+
+
 class CustomerTokenInput(serializers.Serializer):
     name = serializers.CharField(max_length=255, required=False, default="customer app")
     expires_at = serializers.DateTimeField(required=False, allow_null=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -171,6 +172,7 @@ class ProfileTokenViewSet(ProfileChildMixin, ResourceViewSet):
     def get_queryset(self):
         return ApiToken.objects.filter(profile=self.get_profile(), kind=TokenKind.CUSTOMER)
 
+    @extend_schema(responses={201: s.IssuedTokenSerializer})
     def create(self, request, *args, **kwargs):
         data = self.validated_input()
         token, raw = token_issue(

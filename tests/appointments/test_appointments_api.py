@@ -384,26 +384,34 @@ def test_profile_route_reads_only_that_profiles_appointments(api, definition, pr
 # Updates --------------------------------------------------------------------------------------------------------
 
 
+# Moves with time rules happen when they are allowed (docs/api-guide-notes.md): check-in from 60 minutes before the
+# 10:00 start, completion from the start, no_show from 15 minutes after it.
+CHECK_IN_AT, START_AT, NO_SHOW_AT = local(DAY, 9), local(DAY, 10), local(DAY, 10, 15)
+
+
 @pytest.mark.parametrize(
-    ("before", "after", "stamps"),
+    ("before", "after", "at", "stamps"),
     [
-        ("requested", "confirmed", {"confirmed_at": NOW_Z, "approved_at": NOW_Z, "approved_by": "ACTOR"}),
-        ("requested", "rejected", {"rejected_at": NOW_Z, "rejected_by": "ACTOR"}),
-        ("requested", "cancelled", {"cancelled_at": NOW_Z, "cancelled_by": "ACTOR"}),
-        ("confirmed", "cancelled", {"cancelled_at": NOW_Z, "cancelled_by": "ACTOR"}),
-        ("confirmed", "arrived", {"arrived_at": NOW_Z}),
-        ("confirmed", "completed", {"completed_at": NOW_Z}),
-        ("arrived", "completed", {"completed_at": NOW_Z}),
-        ("confirmed", "no_show", {"no_show_at": NOW_Z}),
+        ("requested", "confirmed", NOW, {"confirmed_at": "AT", "approved_at": "AT", "approved_by": "ACTOR"}),
+        ("requested", "rejected", NOW, {"rejected_at": "AT", "rejected_by": "ACTOR"}),
+        ("requested", "cancelled", NOW, {"cancelled_at": "AT", "cancelled_by": "ACTOR"}),
+        ("confirmed", "cancelled", NOW, {"cancelled_at": "AT", "cancelled_by": "ACTOR"}),
+        ("confirmed", "arrived", CHECK_IN_AT, {"arrived_at": "AT"}),
+        ("confirmed", "completed", START_AT, {"completed_at": "AT"}),
+        ("arrived", "completed", START_AT, {"completed_at": "AT"}),
+        ("confirmed", "no_show", NO_SHOW_AT, {"no_show_at": "AT"}),
     ],
 )
-def test_put_status_moves(api, definition, location, before, after, stamps):
+def test_put_status_moves(api, definition, location, before, after, at, stamps):
     appointment = booked(definition, location, status=before)
 
-    response = put(api, appointment, {"status": after, "reason": "Checked"})
+    with time_machine.travel(at, tick=False):
+        response = put(api, appointment, {"status": after, "reason": "Checked"})
 
     assert response.status_code == 200, response.json()
     data = response.json()["data"]
+    at_z = at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamps = {key: at_z if value == "AT" else value for key, value in stamps.items()}
     assert set(data) == APPOINTMENT_FIELDS
     expected = {
         name: None

@@ -141,7 +141,7 @@ def test_available_slots_shape_and_slots(api, simple, location):
         {"time": "11:30", "label": "11:30 AM", "start_at": "2025-06-16T01:30:00Z", "end_at": "2025-06-16T02:00:00Z",
          "local_start_at": "2025-06-16 11:30:00", "duration_minutes": 30, "capacity_remaining": 1},
     ]  # fmt: skip
-    assert set(body["meta"]) == RULE_META
+    assert set(body["meta"]) == RULE_META | {"reason", "reason_message"}
     assert body["meta"] == {
         "slot_interval_minutes": 30,  # the interval in effect: the duration when none is set
         "duration_minutes": 30,
@@ -150,6 +150,8 @@ def test_available_slots_shape_and_slots(api, simple, location):
         "min_lead_minutes": 0,
         "max_advance_days": None,
         "max_concurrent_bookings": None,
+        "reason": None,
+        "reason_message": None,
     }
 
 
@@ -168,6 +170,8 @@ def test_meta_echoes_the_rules(api, location):
         "min_lead_minutes": 60,
         "max_advance_days": 30,
         "max_concurrent_bookings": 2,
+        "reason": None,
+        "reason_message": None,
     }
     # 45-minute slots every 15 minutes inside 10:00-12:00.
     assert capacities(response) == [("10:00", 2), ("10:15", 2), ("10:30", 2), ("10:45", 2), ("11:00", 2),
@@ -631,6 +635,7 @@ def test_range_rows_and_meta(api, location, week):
         "max_advance_days": None,
         "max_concurrent_bookings": None,
         "total": 5,
+        "empty_days": [],
     }
 
 

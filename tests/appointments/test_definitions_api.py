@@ -18,6 +18,7 @@ from tests.factories import (
     LocationFactory,
     ProfileFactory,
 )
+from tests.notifications.factories import TargetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,7 @@ def test_create_with_inline_hours_locations_and_staff(api):
     first, second = LocationFactory(), LocationFactory(name="Carlton", handle="carlton")
     alice = ProfileFactory(first_name="Alice", last_name="Ng", email="alice@example.com", mobile_phone="+61411")
     bob = ProfileFactory(first_name="Bob", last_name="", email="bob@example.com", mobile_phone="")
+    target = TargetFactory()
     body = {
         **MINIMAL,
         "description": "A cut",
@@ -124,7 +126,7 @@ def test_create_with_inline_hours_locations_and_staff(api):
         "customer_must_select_staff": True,
         "visibility_condition": {"==": [{"var": "attributes.tier"}, "gold"]},
         "meta": {"colour": "red"},
-        "reminder_target_id": 7,
+        "reminder_target_id": target.pk,
         "notify_reminder_offset_hours": 24,
         "normal_hours": [
             {"day_of_week": "MON", "available_from": "09:00", "available_until": "12:00"},
@@ -153,7 +155,7 @@ def test_create_with_inline_hours_locations_and_staff(api):
     assert data["description"] == "A cut"
     assert data["visibility_condition"] == {"==": [{"var": "attributes.tier"}, "gold"]}
     assert data["meta"] == {"colour": "red"}
-    assert data["reminder_target_id"] == 7
+    assert data["reminder_target_id"] == target.pk
     assert data["notify_reminder_offset_hours"] == 24
     assert data["notify_reminder_offset_days"] is None
     assert data["has_booking_questionnaire"] is False

@@ -73,7 +73,8 @@ def test_the_refused_list_covers_every_other_pair():
 
 @pytest.mark.parametrize(("before", "after"), list(ALLOWED), ids=[f"{a}->{b}" for a, b in ALLOWED])
 def test_allowed_move_stamps_its_fields_and_writes_an_event(before, after):
-    appointment = AppointmentFactory(status=before)
+    # Started 20 minutes before LATER, the same local day: every time rule lets every move through.
+    appointment = AppointmentFactory(status=before, scheduled_start_at=LATER - timedelta(minutes=20))
     AppointmentEvent.objects.all().delete()
 
     moved = appointment_transition(
@@ -142,7 +143,7 @@ def test_actors_are_recorded_as_given(actor):
 
 
 def test_a_full_path_keeps_every_stamp_and_event():
-    appointment = AppointmentFactory(status="requested")
+    appointment = AppointmentFactory(status="requested", scheduled_start_at=NOW + timedelta(hours=1))
     times = [NOW + timedelta(hours=n) for n in range(3)]
 
     appointment_transition(appointment_id=appointment.pk, to="confirmed", actor="user:1", now=times[0])

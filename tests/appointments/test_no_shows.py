@@ -19,11 +19,10 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2025, 6, 16, 6, 0, tzinfo=UTC)
 
 
-def ending(minutes_ago: int, status: str = "confirmed", **kwargs) -> Appointment:
-    """A 30-minute appointment that ended `minutes_ago` minutes before NOW (negative: still to come)."""
-    end = NOW - timedelta(minutes=minutes_ago)
+def starting(minutes_ago: int, status: str = "confirmed", **kwargs) -> Appointment:
+    """A 30-minute appointment that started `minutes_ago` minutes before NOW (negative: still to come)."""
     return AppointmentFactory(definition=DefinitionFactory(duration_minutes=30), status=status,
-                              scheduled_start_at=end - timedelta(minutes=30), **kwargs)  # fmt: skip
+                              scheduled_start_at=NOW - timedelta(minutes=minutes_ago), **kwargs)  # fmt: skip
 
 
 def run(*args) -> str:
@@ -41,18 +40,18 @@ def statuses(*appointments) -> list[str]:
 def board(settings):
     settings.NO_SHOW_GRACE_MINUTES = 30
     return {
-        "late": ending(120),
-        "due": ending(30),  # end + grace == now: due
-        "almost": ending(29),
-        "upcoming": ending(-60),
-        "requested": ending(120, status="requested"),
-        "arrived": ending(120, status="arrived"),
-        "cancelled": ending(120, status="cancelled"),
-        "completed": ending(120, status="completed"),
+        "late": starting(120),
+        "due": starting(30),  # start + grace == now: due
+        "almost": starting(29),
+        "upcoming": starting(-60),
+        "requested": starting(120, status="requested"),
+        "arrived": starting(120, status="arrived"),
+        "cancelled": starting(120, status="cancelled"),
+        "completed": starting(120, status="completed"),
     }
 
 
-def test_marks_confirmed_appointments_past_end_plus_grace(board):
+def test_marks_confirmed_appointments_past_start_plus_grace(board):
     output = run()
 
     late, due = board["late"], board["due"]
@@ -65,8 +64,8 @@ def test_marks_confirmed_appointments_past_end_plus_grace(board):
     events = list(AppointmentEvent.objects.order_by("id").values_list(
         "appointment_id", "kind", "actor", "from_status", "to_status", "reason", "at"))  # fmt: skip
     assert events == [
-        (late.pk, "status", "system", "confirmed", "no_show", "Not arrived 30 minutes after the end.", NOW),
-        (due.pk, "status", "system", "confirmed", "no_show", "Not arrived 30 minutes after the end.", NOW),
+        (late.pk, "status", "system", "confirmed", "no_show", "Not arrived 30 minutes after the start.", NOW),
+        (due.pk, "status", "system", "confirmed", "no_show", "Not arrived 30 minutes after the start.", NOW),
     ]
 
 
@@ -77,12 +76,13 @@ def test_running_again_changes_nothing(board):
     assert AppointmentEvent.objects.count() == 2
 
 
-def test_grace_option_overrides_the_setting(board):
+def test_a_grace_option_shorter_than_the_setting_is_raised_to_it(board):
+    # The transition service refuses a no_show before start + NO_SHOW_GRACE_MINUTES, whoever asks.
     output = run("--grace", "0")
 
-    assert output == f"3 appointment(s) marked no_show: [{board['late'].pk}, {board['due'].pk}, {board['almost'].pk}]\n"
-    assert statuses(board["almost"], board["upcoming"]) == ["no_show", "confirmed"]
-    assert set(AppointmentEvent.objects.values_list("reason", flat=True)) == {"Not arrived 0 minutes after the end."}
+    assert output == f"2 appointment(s) marked no_show: [{board['late'].pk}, {board['due'].pk}]\n"
+    assert statuses(board["almost"], board["upcoming"]) == ["confirmed", "confirmed"]
+    assert set(AppointmentEvent.objects.values_list("reason", flat=True)) == {"Not arrived 30 minutes after the start."}
 
 
 def test_a_longer_grace_leaves_recent_ones(board):
@@ -94,7 +94,7 @@ def test_a_longer_grace_leaves_recent_ones(board):
 
 def test_default_grace_comes_from_the_setting(settings):
     settings.NO_SHOW_GRACE_MINUTES = 15
-    fifteen, fourteen = ending(15), ending(14)
+    fifteen, fourteen = starting(15), starting(14)
 
     run()
 

@@ -33,6 +33,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Wednesday 2 Dec 2026 07:00 in Melbourne; 09:00 AEDT is 22:00 UTC the day before.
 NOW = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 NINE_AEDT = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
+# 08:30 AEDT: check-in for 09:00 is open (CHECK_IN_EARLY_MINUTES).
+DESK_OPEN = datetime(2026, 12, 1, 21, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -73,12 +75,12 @@ def test_an_operator_runs_the_day_from_the_dashboard_and_the_day_schedule(browse
     )  # fmt: skip
     AppointmentFactory(definition=fitting, location=london, scheduled_start_at=NINE_AEDT)
     console_user("olive", OPERATOR, locations=[melbourne])
-    with time_machine.travel(NOW, tick=True):
+    with time_machine.travel(DESK_OPEN, tick=True):
         browser_login(browser, live_server.url, "olive", "pw")
         panels = browser.find_elements(By.CSS_SELECTOR, ".console-panel")
         assert [panel.find_element(By.TAG_NAME, "h2").text.splitlines()[0] for panel in panels] == ["Melbourne CBD"]
         assert panels[0].find_element(By.CSS_SELECTOR, "h2 small").text == (
-            "Wednesday 2 December 2026, 07:00 AEDT · Australia/Melbourne"
+            "Wednesday 2 December 2026, 08:30 AEDT · Australia/Melbourne"
         )
         assert cards(browser) == {
             "Still to come today": "2", "Awaiting approval": "1", "Arrived": "0", "Completed": "0", "No-shows": "0"

@@ -9,25 +9,18 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from config.errors import ValidationFailed
 from directory.enums import Scope, TokenKind
-from directory.management.commands.seed_demo import CUSTOMERS, DEMO_TOKEN_NAME, LOCATIONS, STAFF
 from directory.models import (
     ApiToken,
-    Location,
-    LocationNormalHour,
-    Profile,
-    ProfileNormalHour,
-    StaffAssignment,
 )
 from directory.selectors import LAST_USED_RESOLUTION, token_authenticate
 from directory.services.tokens import token_issue, token_revoke
 from tests.conftest import BearerClient
-from tests.factories import LocationFactory, ProfileFactory
+from tests.factories import ProfileFactory
 
 ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 TOKEN_KEYS = {
@@ -333,86 +326,3 @@ class TestCreateApiTokenCommand:
             call_command("create_api_token", "bad", "--scopes", "nonsense", stdout=StringIO())
 
         assert not ApiToken.objects.exists()
-
-
-# --- seed_demo command ----------------------------------------------------------------------------------------------
-
-
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-def printed_token(output: str) -> str:
-    match = re.search(r"Authorization: Bearer (\S+)", output)
-    assert match, output
-    return match.group(1)
-
-
-def snapshot() -> dict[str, int]:
-    return {
-        "locations": Location.objects.count(),
-        "location_hours": LocationNormalHour.objects.count(),
-        "profiles": Profile.objects.count(),
-        "staff_hours": ProfileNormalHour.objects.count(),
-        "assignments": StaffAssignment.objects.count(),
-        "users": get_user_model().objects.count(),
-    }
-
-
-@pytest.fixture
-def demo_env(monkeypatch):
-    for name in ("ADMIN_USERNAME", "ADMIN_PASSWORD", "HOST", "PORT"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.mark.django_db
-class TestSeedDemo:
-    def test_loads_the_demo_directory(self, demo_env):
-        output = seed()
-
-        assert set(Location.objects.values_list("handle", flat=True)) >= {handle for handle, *_ in LOCATIONS}
-        emails = {email for *_, email, _handle, _start, _end in STAFF} | {email for *_, email in CUSTOMERS}
-        assert set(Profile.objects.values_list("email", flat=True)) >= emails
-        for first, last, email, handle, start, end in STAFF:
-            staff = Profile.objects.get(email=email)
-            assert (staff.first_name, staff.last_name) == (first, last)
-            hours = list(staff.normal_hours.values_list("day_of_week", "available_from", "available_until"))
-            assert hours == [(day, start, end) for day in ("MON", "TUE", "WED", "THU", "FRI")]
-            assert StaffAssignment.objects.filter(profile=staff, location__handle=handle, is_default=True).count() == 1
-        user = get_user_model().objects.get(username="admin")
-        assert user.is_staff and user.is_superuser and user.check_password("admin")
-        assert "login admin / admin" in output
-        assert "http://127.0.0.1:8000/api/docs/" in output
-        raw = printed_token(output)
-        assert BearerClient(raw).get("/api/v3/locations").status_code == 200
-
-    def test_running_twice_changes_nothing_but_the_token(self, demo_env):
-        first_raw = printed_token(seed())
-        before = snapshot()
-
-        second_raw = printed_token(seed())
-
-        assert snapshot() == before
-        assert second_raw != first_raw
-        demo_tokens = ApiToken.objects.filter(name=DEMO_TOKEN_NAME)
-        assert demo_tokens.count() == 2
-        assert demo_tokens.filter(revoked_at=None).count() == 1
-        assert BearerClient(first_raw).get("/api/v3/locations").status_code == 401
-        assert BearerClient(second_raw).get("/api/v3/locations").status_code == 200
-
-    def test_existing_rows_are_kept_as_they_are(self, demo_env):
-        existing = LocationFactory(handle="melbourne-cbd", name="Our own name")
-
-        seed()
-
-        existing.refresh_from_db()
-        assert existing.name == "Our own name"
-        assert Location.objects.filter(handle="melbourne-cbd").count() == 1
-        assert not existing.normal_hours.exists()
-
-    def test_other_tokens_are_left_alone(self, demo_env, api):
-        seed()
-
-        assert api.get("/api/v3/locations").status_code == 200

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0004_schedule_version'),
+        ('appointments', '0005_notification_targets_as_foreign_keys'),
         ('directory', '0001_initial'),
     ]
 

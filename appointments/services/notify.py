@@ -1,0 +1,132 @@
+"""What appointments tell the notifications app, and when (DOMAIN.md "Notifications").
+
+Called from the booking and lifecycle services inside their transaction, so the outbox rows commit (or roll back)
+with the change. The notifications app never reads appointments: each row gets the context it will render, as plain
+data built here.
+
+Offsets: `notify_<event>_offset_days` are calendar days in the appointment's time zone (the same wall time, across
+a DST change), `_hours` are elapsed hours. Events are due that long after they happen; the reminder that long
+before `scheduled_start_at` (or at once if that moment has passed, and not at all once the start has passed).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from appointments.enums import AppointmentStatus as S
+from appointments.models import Appointment
+from notifications.enums import Event
+from notifications.services.scheduling import notification_schedule, notifications_cancel, notifications_reschedule
+
+SUBJECT = "appointment"
+# Entering these statuses is the event of the same name.
+STATUS_EVENTS = {S.CONFIRMED: Event.CONFIRMED, S.CANCELLED: Event.CANCELLED, S.REJECTED: Event.REJECTED,
+                 S.COMPLETED: Event.COMPLETED}  # fmt: skip
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def appointment_context(appointment: Appointment) -> dict:
+    """The documented context (docs/notifications.md) of an appointment, as plain JSON data."""
+    tz = appointment.timezone
+    definition, location, profile = appointment.definition, appointment.location, appointment.profile
+    staff = appointment.assigned_staff if appointment.assigned_staff_id else None
+    return {
+        "appointment": {
+            "id": appointment.pk,
+            "status": appointment.status,
+            "scheduled_start_at": _iso(appointment.scheduled_start_at),
+            "scheduled_end_at": _iso(appointment.scheduled_end_at),
+            "timezone": str(tz),
+            "local_start": appointment.scheduled_start_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            "local_end": appointment.scheduled_end_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            "notes": appointment.notes or "",
+            "definition": {"id": definition.pk, "handle": definition.handle, "name": definition.name},
+            "location": {"id": location.pk, "handle": location.handle, "name": location.name,
+                         "timezone": str(location.timezone)},
+            "staff": {"id": str(staff.pk), "first_name": staff.first_name, "last_name": staff.last_name}
+            if staff else None,
+        },
+        "profile": {"id": str(profile.pk), "first_name": profile.first_name, "last_name": profile.last_name,
+                    "email": profile.email or ""},
+    }  # fmt: skip
+
+
+def _offset(definition, event: str) -> tuple[int, int]:
+    days = getattr(definition, f"notify_{event}_offset_days") or 0
+    hours = getattr(definition, f"notify_{event}_offset_hours") or 0
+    return days, hours
+
+
+def _shift(moment: datetime, tz, days: int, hours: int, sign: int) -> datetime:
+    """`moment` moved by calendar `days` in `tz` (wall-clock arithmetic) and by elapsed `hours`."""
+    local = moment.astimezone(tz) + sign * timedelta(days=days)
+    return local.astimezone(UTC) + sign * timedelta(hours=hours)
+
+
+def reminder_due_at(appointment: Appointment, *, now: datetime) -> datetime | None:
+    """When the reminder goes: `offset` before the start, at once if that has passed, None once it started."""
+    if appointment.scheduled_start_at <= now:
+        return None
+    days, hours = _offset(appointment.definition, Event.REMINDER)
+    return max(_shift(appointment.scheduled_start_at, appointment.timezone, days, hours, -1), now)
+
+
+def _schedule(appointment: Appointment, event: str, due_at: datetime, context: dict, now: datetime) -> None:
+    target_id = getattr(appointment.definition, f"{event}_target_id")
+    if target_id is None:
+        return
+    notification_schedule(
+        subject_type=SUBJECT, subject_id=appointment.pk, location_id=appointment.location_id, event=event,
+        target_id=target_id, due_at=due_at, context=context, now=now,
+    )  # fmt: skip
+
+
+def _schedule_events(appointment: Appointment, events: list[str], now: datetime) -> None:
+    definition = appointment.definition
+    wanted = [event for event in events if getattr(definition, f"{event}_target_id") is not None]
+    if not wanted:
+        return
+    context = appointment_context(appointment)
+    for event in wanted:
+        if event == Event.REMINDER:
+            due = reminder_due_at(appointment, now=now)
+            if due is None:
+                continue
+        else:
+            due = _shift(now, appointment.timezone, *_offset(definition, event), 1)
+        _schedule(appointment, event, due, context, now)
+
+
+def on_created(appointment: Appointment, *, now: datetime) -> None:
+    """A booking: `created`, and for an instant booking (already confirmed) `confirmed` and the reminder."""
+    events = [Event.CREATED]
+    if appointment.status == S.CONFIRMED:
+        events += [Event.CONFIRMED, Event.REMINDER]
+    _schedule_events(appointment, events, now)
+
+
+def on_transition(appointment: Appointment, before: str, to: str, *, now: datetime) -> None:
+    """A status move: its event, the reminder on entering `confirmed`, reminders cancelled on leaving it."""
+    if before == S.CONFIRMED:
+        notifications_cancel(subject_type=SUBJECT, subject_id=appointment.pk, reason=f"Appointment {to}.", now=now)
+    events = [STATUS_EVENTS[to]] if to in STATUS_EVENTS else []
+    if to == S.CONFIRMED:
+        events.append(Event.REMINDER)
+    if events:
+        _schedule_events(appointment, events, now)
+
+
+def on_rescheduled(appointment: Appointment, *, now: datetime) -> None:
+    """A move in time: pending rows get the new context, pending reminders the new due time."""
+    due = reminder_due_at(appointment, now=now)
+    context = appointment_context(appointment)
+    if due is None:
+        # The new start has already passed: a reminder would be pointless.
+        notifications_cancel(subject_type=SUBJECT, subject_id=appointment.pk, reason="Rescheduled into the past.",
+                             now=now)  # fmt: skip
+    notifications_reschedule(
+        subject_type=SUBJECT, subject_id=appointment.pk, context=context, reminder_due_at=due, now=now
+    )

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django.db.models import BigIntegerField, Case, When
+from django.db.models.functions import Cast
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+
+from config.api.views import ResourceViewSet
+from notifications.api import serializers as s
+from notifications.models import Notification, Target
+from notifications.services.targets import target_create, target_delete, target_update
+
+STAMP_FILTERS = {"created_at": "datetime", "updated_at": "datetime"}
+
+
+def _envelope(name: str, serializer, many: bool = False):
+    return inline_serializer(name=name, fields={"data": serializer(many=many)})
+
+
+ERRORS = {401: s.ErrorSerializer, 403: s.ErrorSerializer}
+NOT_FOUND = {404: s.ErrorSerializer}
+INVALID = {422: s.ErrorSerializer}
+TARGET = _envelope("TargetEnvelope", s.TargetSerializer)
+NOTIFICATION = _envelope("NotificationEnvelope", s.NotificationSerializer)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List targets", responses={200: s.TargetSerializer(many=True), **ERRORS, **INVALID}),
+    create=extend_schema(
+        summary="Create a target",
+        description="A webhook target needs `url` (public http(s) unless private URLs are allowed); an email target "
+        "takes `email` or none (the customer). `template` must render valid JSON for webhooks. `secret` is write-only.",
+        request=s.TargetInput,
+        responses={201: TARGET, **ERRORS, **INVALID},
+    ),
+    retrieve=extend_schema(summary="Get a target", responses={200: TARGET, **ERRORS, **NOT_FOUND}),
+    update=extend_schema(
+        summary="Change a target (partial)",
+        request=s.TargetInput,
+        responses={200: TARGET, **ERRORS, **NOT_FOUND, **INVALID},
+    ),  # fmt: skip
+    destroy=extend_schema(
+        summary="Delete a target",
+        description="A target still referenced by notifications or definitions is a 409 `target_in_use`.",
+        responses={204: None, **ERRORS, **NOT_FOUND, 409: s.ErrorSerializer},
+    ),
+)
+class TargetViewSet(ResourceViewSet):
+    """Where notifications go (admin scope: targets hold secrets)."""
+
+    serializer_class = s.TargetSerializer
+    input_serializer_class = s.TargetInput
+    filter_fields = {"id": "number", "handle": "text", "name": "text", "channel": "text", "is_active": "bool",
+                     **STAMP_FILTERS}  # fmt: skip
+    search_fields = ("name", "handle")
+    sort_fields = {name: name for name in ("id", "name", "handle", "created_at", "updated_at")}
+
+    def get_queryset(self):
+        return Target.objects.order_by("id")
+
+    def perform_create(self, data):
+        return target_create(**data)
+
+    def perform_update(self, instance, data):
+        return target_update(instance, **data)
+
+    def perform_destroy(self, instance):
+        target_delete(instance)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the notification outbox",
+        description="Filters: `filter[appointment_id]`, `filter[event]`, `filter[status]`, `filter[target_id]`, "
+        "`filter[due_at][gte|lte|gt|lt]` and more; sort by `due_at`, `created_at`, `id`.",
+        responses={200: s.NotificationSerializer(many=True), **ERRORS, **INVALID},
+    ),
+    retrieve=extend_schema(summary="Get one notification", responses={200: NOTIFICATION, **ERRORS, **NOT_FOUND}),
+)
+class NotificationViewSet(ResourceViewSet):
+    """The outbox, read-only (admin scope)."""
+
+    serializer_class = s.NotificationSerializer
+    filter_fields = {
+        "id": "number", "appointment_id": "number", "subject_type": "text", "subject_id": "text", "event": "text",
+        "status": "text", "target_id": "number", "due_at": "datetime", "sent_at": "datetime", **STAMP_FILTERS,
+    }  # fmt: skip
+    sort_fields = {name: name for name in ("id", "due_at", "sent_at", "created_at", "updated_at")}
+
+    def get_queryset(self):
+        appointment_id = Case(
+            When(subject_type="appointment", then=Cast("subject_id", BigIntegerField())), output_field=BigIntegerField()
+        )
+        return Notification.objects.annotate(appointment_id=appointment_id).order_by("due_at", "id")

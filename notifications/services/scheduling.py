@@ -1,0 +1,107 @@
+"""Writing the outbox: other apps call these inside the transaction of the change that causes the notification.
+
+Callers hand over plain data (the subject's type and id, its location and the context to render); this app never
+imports theirs. Rows are unique by `key` (subject, event, target), so scheduling the same event twice writes once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from celery import current_app
+from django.db import transaction
+from django.db.models import Q
+
+from notifications.enums import OPEN_STATUSES, Event, Status
+from notifications.models import Notification
+
+logger = logging.getLogger("notifications")
+
+DISPATCH_TASK = "notifications.dispatch"
+
+
+def notification_key(subject_type: str, subject_id, event: str, target_id: int, discriminator: str = "") -> str:
+    key = f"{subject_type}:{subject_id}:{event}:{target_id}"
+    return f"{key}:{discriminator}" if discriminator else key
+
+
+def notification_schedule(
+    *, subject_type: str, subject_id, event: str, target_id: int, due_at: datetime, context: dict,
+    location_id: int | None = None, discriminator: str = "", now: datetime, enqueue: bool = True,
+) -> bool:  # fmt: skip
+    """Write one pending outbox row (once per key); returns whether a row was written.
+
+    A row already due is also handed to the dispatcher after commit, so it does not wait for the next beat tick.
+    """
+    if event not in Event.values:
+        raise ValueError(f"Unknown notification event {event!r}.")
+    _, created = Notification.objects.get_or_create(
+        key=notification_key(subject_type, subject_id, event, target_id, discriminator),
+        defaults={
+            "subject_type": subject_type, "subject_id": str(subject_id), "location_id": location_id, "event": event,
+            "target_id": target_id, "due_at": due_at, "next_attempt_at": due_at, "context": context,
+        },
+    )  # fmt: skip
+    if created and enqueue and due_at <= now:
+        transaction.on_commit(enqueue_dispatch)
+    return created
+
+
+def notifications_reschedule(
+    *, subject_type: str, subject_id, context: dict, reminder_due_at: datetime | None = None, now: datetime
+) -> int:
+    """After the subject moved in time: refresh every open row's context and move pending reminders.
+
+    `reminder_due_at` None leaves the reminders' times as they are. Returns the number of rows changed.
+    """
+    rows = Notification.objects.filter(subject_type=subject_type, subject_id=str(subject_id), status=Status.PENDING)
+    changed = rows.exclude(event=Event.REMINDER).update(context=context, updated_at=now)
+    reminders = rows.filter(event=Event.REMINDER)
+    if reminder_due_at is None:
+        return changed + reminders.update(context=context, updated_at=now)
+    moved = reminders.update(
+        context=context, due_at=reminder_due_at, next_attempt_at=reminder_due_at, attempts=0, updated_at=now
+    )
+    if moved and reminder_due_at <= now:
+        transaction.on_commit(enqueue_dispatch)
+    return changed + moved
+
+
+def notifications_cancel(
+    *, subject_type: str, subject_id, events=(Event.REMINDER,), reason: str = "", now: datetime
+) -> int:
+    """Cancel the subject's not-yet-sent rows of these events; a row being sent right now is cancelled too, and
+    the dispatcher, which re-reads the row after claiming it, then leaves it alone."""
+    rows = Notification.objects.filter(
+        Q(status__in=OPEN_STATUSES), subject_type=subject_type, subject_id=str(subject_id), event__in=list(events)
+    )
+    return rows.update(status=Status.CANCELLED, lease_until=None, last_error=reason, updated_at=now)
+
+
+def enqueue_dispatch() -> None:
+    """Ask a worker to dispatch now. Best effort: with the broker down the rows wait for the next beat tick."""
+    try:
+        current_app.send_task(DISPATCH_TASK, retry=False)
+    except Exception:  # the outbox row is committed; a broker outage must never fail the caller
+        logger.warning("could not enqueue the notification dispatcher; the periodic task will deliver", exc_info=True)
+
+
+@transaction.atomic
+def notifications_retry_now(*, ids, now: datetime) -> int:
+    """Make pending or failed rows due now (the console's "retry now"); returns how many were changed.
+
+    Attempts are kept (they are the record), so a failed row gets one more try before it fails again.
+    """
+    rows = Notification.objects.filter(pk__in=list(ids), status__in=[Status.PENDING, Status.FAILED])
+    changed = rows.update(status=Status.PENDING, next_attempt_at=now, lease_until=None, updated_at=now)
+    if changed:
+        transaction.on_commit(enqueue_dispatch)
+    return changed
+
+
+@transaction.atomic
+def notifications_cancel_rows(*, ids, reason: str, now: datetime) -> int:
+    """Cancel pending or failed rows by id (the console's "cancel"); sent rows stay as they are."""
+    rows = Notification.objects.filter(pk__in=list(ids), status__in=[Status.PENDING, Status.FAILED])
+    return rows.update(status=Status.CANCELLED, lease_until=None, last_error=reason, updated_at=now)
