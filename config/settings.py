@@ -174,6 +174,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["config.api.schema.drop_trailing_slash_aliases"],
+    # Several resources have a `status`: each set of choices gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "WaitlistStatusEnum": "appointments.enums.WaitlistStatus",
+        "QueueStatusEnum": "appointments.enums.QueueStatus",
+        "AppointmentStatusEnum": "appointments.enums.AppointmentStatus",
+        "NotificationStatusEnum": "notifications.enums.Status",
+    },
 }
 
 # Celery: an embedded filesystem broker by default so that `make run` needs no server.

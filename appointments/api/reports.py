@@ -7,7 +7,6 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from appointments.kpis import appointment_report
-from config.api.openapi import ERRORS
 from config.api.serializers import InputSerializer, OutputSerializer
 from config.api.views import ResourceViewSet
 from directory.models import Location
@@ -61,7 +60,7 @@ class AppointmentReportViewSet(ResourceViewSet):
     serializer_class = AppointmentReportDaySerializer
     filter_backends = []
 
-    @extend_schema(parameters=REPORT_PARAMETERS, responses={200: AppointmentReportSerializer, **ERRORS})
+    @extend_schema(parameters=REPORT_PARAMETERS, responses={200: AppointmentReportSerializer})
     def report(self, request, *args, **kwargs):
         query = ReportQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

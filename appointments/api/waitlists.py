@@ -22,7 +22,6 @@ from appointments.services.waitlist import (
     waitlist_update,
 )
 from config.api.fields import LocalDateTimeField
-from config.api.openapi import ERRORS, enveloped
 from config.api.serializers import InputSerializer, OutputModelSerializer
 from config.api.views import ResourceViewSet
 from directory.api.views import ProfileScopeMixin
@@ -120,9 +119,6 @@ def waitlist_queryset():
     )
 
 
-ENTRY_DATA = enveloped(WaitlistEntrySerializer(), "WaitlistEntryData")
-
-
 class WaitlistViewSet(ResourceViewSet):
     """/appointment-waitlists and /profiles/{uuid}/appointment-waitlists; customers reach only their own."""
 
@@ -154,7 +150,7 @@ class WaitlistViewSet(ResourceViewSet):
 
     @extend_schema(
         request=WaitlistCreateInput,
-        responses={201: ENTRY_DATA, **ERRORS},
+        responses={201: WaitlistEntrySerializer},
     )
     def create(self, request, *args, **kwargs):
         scoped = "profile_id" in self.kwargs
@@ -172,7 +168,7 @@ class WaitlistViewSet(ResourceViewSet):
 
     @extend_schema(
         request=WaitlistUpdateInput,
-        responses={200: ENTRY_DATA, **ERRORS},
+        responses={200: WaitlistEntrySerializer},
     )
     def update(self, request, *args, **kwargs):
         entry = self.get_object()
@@ -192,16 +188,14 @@ class WaitlistViewSet(ResourceViewSet):
         )  # fmt: skip
         return self.output(self.refetch(entry))
 
-    @extend_schema(responses={204: None, **ERRORS})
+    @extend_schema(responses={204: None})
     def destroy(self, request, *args, **kwargs):
         if self.principal.is_customer:
             raise PermissionDenied("Customers cancel their entry (PUT status cancelled) rather than delete it.")
         waitlist_delete(entry_id=self.get_object().pk, actor=self.principal.actor)
         return Response(status=204)
 
-    @extend_schema(
-        request=None, responses={201: enveloped(AppointmentSerializer(), "ClaimedAppointmentData"), **ERRORS}
-    )
+    @extend_schema(request=None, responses={201: AppointmentSerializer})
     def claim(self, request, *args, **kwargs):
         """Book exactly the offered slot and fulfil the entry (one transaction): 201 with the appointment."""
         entry = self.get_object()
@@ -210,7 +204,7 @@ class WaitlistViewSet(ResourceViewSet):
         return Response({"data": AppointmentSerializer(appointment, context=self.get_serializer_context()).data},
                         status=201)  # fmt: skip
 
-    @extend_schema(request=None, responses={200: ENTRY_DATA, **ERRORS})
+    @extend_schema(request=None, responses={200: WaitlistEntrySerializer})
     def decline(self, request, *args, **kwargs):
         """Decline the open offer: the entry stays active and the place goes to the next in line."""
         entry = self.get_object()

@@ -131,9 +131,13 @@ def test_board_index_lists_the_locations_and_boards_of_others_are_404_for_limite
     assert admin_client.get("/admin/appointments/queueentry/board/999999/").status_code == 404
 
 
-def test_schema_describes_the_new_operations_with_their_error_bodies(api):
+def test_schema_describes_the_new_operations_with_their_bodies_and_errors(api):
     schema = api.get("/api/schema/?format=json").json()
-    paths = schema["paths"]
+    paths, components = schema["paths"], schema["components"]["schemas"]
+
+    def body(path, method, status):
+        return paths[path][method]["responses"][status]["content"]["application/json"]["schema"]
+
     for path, method, success in [
         ("/api/v3/appointment-waitlists", "post", "201"),
         ("/api/v3/appointment-waitlists/{id}", "put", "200"),
@@ -147,16 +151,16 @@ def test_schema_describes_the_new_operations_with_their_error_bodies(api):
     ]:
         responses = paths[path][method]["responses"]
         assert success in responses, (path, method)
-        for code in ("401", "403", "404", "422"):
-            body = responses[code]["content"]["application/json"]["schema"]["$ref"]
-            assert body.endswith("/ErrorEnvelope"), (path, method, code)
-    envelope = schema["components"]["schemas"]["ErrorEnvelope"]
-    assert set(envelope["properties"]) == {"message", "code", "errors"}
-    claim = paths["/api/v3/appointment-waitlists/{id}/claim"]["post"]["responses"]["201"]
-    ref = claim["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
-    assert schema["components"]["schemas"][ref]["properties"]["data"]["$ref"].endswith("/Appointment")
-    footfall = paths["/api/v3/reports/footfall"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-    assert set(schema["components"]["schemas"][footfall["$ref"].rsplit("/", 1)[1]]["properties"]) == {"data", "meta"}
+        for code in ("401", "403", "429"):
+            assert body(path, method, code) == {"$ref": "#/components/schemas/Error"}, (path, method, code)
+    claimed = body("/api/v3/appointment-waitlists/{id}/claim", "post", "201")
+    assert claimed["properties"]["data"] == {"$ref": "#/components/schemas/Appointment"}
+    entry = body("/api/v3/appointment-waitlists", "post", "201")["properties"]["data"]["$ref"].rsplit("/", 1)[1]
+    assert {"offered_at", "offer_expires_at", "offered_start_at"} <= set(components[entry]["properties"])
+    queued = body("/api/v3/appointment-queues", "post", "201")["properties"]["data"]["$ref"].rsplit("/", 1)[1]
+    assert {"position", "estimated_wait_minutes"} <= set(components[queued]["properties"])
+    footfall = body("/api/v3/reports/footfall", "get", "200")["$ref"].rsplit("/", 1)[1]
+    assert set(components[footfall]["properties"]) == {"data", "meta"}
 
 
 def test_a_limited_operator_sees_only_their_locations_boards_lists_and_cards(client, django_user_model):

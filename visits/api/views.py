@@ -4,7 +4,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from config.api.openapi import ERRORS, enveloped
 from config.api.views import ResourceViewSet
 from directory.api.views import ProfileScopeMixin
 from visits import selectors
@@ -12,9 +11,6 @@ from visits.api import serializers as s
 from visits.services.visits import visit_create, visit_delete, visit_update
 
 STAMP_FILTERS = {"created_at": "datetime", "updated_at": "datetime"}
-
-
-VISIT_DATA = enveloped(s.VisitSerializer(), "VisitData")
 
 
 class VisitViewSet(ProfileScopeMixin, ResourceViewSet):
@@ -45,7 +41,7 @@ class VisitViewSet(ProfileScopeMixin, ResourceViewSet):
         profile_id = self.scoped_profile_id()
         return queryset if profile_id is None else queryset.filter(profile_id=profile_id)
 
-    @extend_schema(request=s.VisitInput, responses={201: VISIT_DATA, **ERRORS})
+    @extend_schema(request=s.VisitInput, responses={201: s.VisitSerializer})
     def create(self, request, *args, **kwargs):
         scoped = "profile_id" in self.kwargs
         data = dict(self.validated_input_of(s.ProfileVisitInput if scoped else s.VisitInput))
@@ -56,7 +52,7 @@ class VisitViewSet(ProfileScopeMixin, ResourceViewSet):
         visit = visit_create(**data)
         return self.output(self.refetch(visit), 201)
 
-    @extend_schema(request=s.VisitUpdateInput, responses={200: VISIT_DATA, **ERRORS})
+    @extend_schema(request=s.VisitUpdateInput, responses={200: s.VisitSerializer})
     def update(self, request, *args, **kwargs):
         visit = self.get_object()
         data = dict(self.validated_input_of(s.VisitUpdateInput))
@@ -82,7 +78,7 @@ class FootfallReportViewSet(ResourceViewSet):
         parameters=[OpenApiParameter("location_id", int, required=True),
                     OpenApiParameter("start_date", str, required=True, description="YYYY-MM-DD, local"),
                     OpenApiParameter("end_date", str, required=True, description="YYYY-MM-DD, inclusive")],
-        responses={200: s.FootfallReportSerializer, **ERRORS},
+        responses={200: s.FootfallReportSerializer},
     )  # fmt: skip
     def report(self, request, *args, **kwargs):
         query = s.ReportQuery(data=request.query_params)
