@@ -191,3 +191,20 @@ def test_a_limited_operator_sees_only_their_locations_boards_lists_and_cards(cli
     cards = queue_cards(request, None, NOW.date())
     assert [card.label for card in cards] == ["Waiting · Mine", "Longest wait (min) · Mine",
                                               "Open waitlist offers · Mine"]  # fmt: skip
+
+
+def test_adding_and_changing_a_visit_in_the_console_goes_through_the_service(admin_client):
+    from visits.models import Visit
+
+    location = LocationFactory(timezone="Australia/Melbourne")
+    form = {"location": location.pk, "visited_at_0": "2025-06-15", "visited_at_1": "00:30:00",
+            "timezone": "Australia/Melbourne", "source": "manual", "tags": '["door"]', "external_id": "DOOR-1",
+            "type": "", "notes": ""}  # fmt: skip
+
+    response = admin_client.post("/admin/visits/visit/add/", form)
+
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    visit = Visit.objects.get()
+    assert (visit.external_id, visit.location_id, visit.tags) == ("DOOR-1", location.pk, ["door"])
+    duplicate = admin_client.post("/admin/visits/visit/add/", form)
+    assert duplicate.status_code == 200 and Visit.objects.count() == 1
