@@ -16,9 +16,11 @@ def _envelope(name: str, serializer, many: bool = False):
     return inline_serializer(name=name, fields={"data": serializer(many=many)})
 
 
-ERRORS = {401: s.ErrorSerializer, 403: s.ErrorSerializer}
-NOT_FOUND = {404: s.ErrorSerializer}
-INVALID = {422: s.ErrorSerializer}
+# The API's one error component (config.api.schema registers it), not a second one of the same name.
+ERROR = {"$ref": "#/components/schemas/Error"}
+ERRORS = {401: ERROR, 403: ERROR}
+NOT_FOUND = {404: ERROR}
+INVALID = {422: ERROR}
 TARGET = _envelope("TargetEnvelope", s.TargetSerializer)
 NOTIFICATION = _envelope("NotificationEnvelope", s.NotificationSerializer)
 
@@ -41,7 +43,7 @@ NOTIFICATION = _envelope("NotificationEnvelope", s.NotificationSerializer)
     destroy=extend_schema(
         summary="Delete a target",
         description="A target still referenced by notifications or definitions is a 409 `target_in_use`.",
-        responses={204: None, **ERRORS, **NOT_FOUND, 409: s.ErrorSerializer},
+        responses={204: None, **ERRORS, **NOT_FOUND, 409: ERROR},
     ),
 )
 class TargetViewSet(ResourceViewSet):
