@@ -172,6 +172,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two models have a `status`: name both enums (the appointment's keeps the name it had).
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "appointments.enums.AppointmentStatus",
+        "NotificationStatusEnum": "notifications.enums.Status",
+    },
     "PREPROCESSING_HOOKS": ["config.api.schema.drop_trailing_slash_aliases"],
 }
 
