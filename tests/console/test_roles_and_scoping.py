@@ -30,6 +30,7 @@ def test_the_operator_role_holds_exactly_the_front_desk_permissions():
         "appointments.view_appointmentevent",
         "directory.view_profile", "directory.add_profile", "directory.change_profile",
         "directory.view_location",
+        "notifications.view_notification", "notifications.view_deliveryattempt",
     }  # fmt: skip
 
 
