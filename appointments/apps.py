@@ -9,6 +9,7 @@ class AppointmentsConfig(AppConfig):
         from appointments.models.schedule import connect_schedule_signals
 
         connect_schedule_signals()
+        import appointments.dashboard  # noqa: F401  (registers the queue and waitlist dashboard cards)
 
     def seed_demo(self, stdout) -> None:
         from appointments.demo import seed

@@ -29,3 +29,24 @@ TERMINAL_STATUSES = (
 )
 
 NOTIFICATION_EVENTS = ("created", "confirmed", "cancelled", "rejected", "completed", "reminder")
+
+
+class WaitlistStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    FULFILLED = "fulfilled", "Fulfilled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLAIMED = "claimed", "Claimed"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class QueueStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    CALLED = "called", "Called"
+    SERVED = "served", "Served"
+    CANCELLED = "cancelled", "Cancelled"

@@ -25,7 +25,7 @@ from appointments.availability import (
     slots_for_range,
     staff_eligible_on,
 )
-from appointments.enums import HOLDING_STATUSES, BookingType
+from appointments.enums import HOLDING_STATUSES, BookingType, OfferStatus
 from appointments.models import (
     Appointment,
     AppointmentDefinition,
@@ -34,11 +34,12 @@ from appointments.models import (
     DefinitionSpecialHour,
     DefinitionStaff,
     ScheduleVersion,
+    WaitlistOffer,
 )
 from appointments.models.schedule import ROW_ID as SCHEDULE_ROW_ID
 from config.errors import ValidationFailed
 from config.lru import LRU, from_row_values, row_values
-from config.reads import Select, scalar_by
+from config.reads import Select, scalar_by, union_rows
 from directory.enums import AssignmentType
 from directory.hours import Schedule
 from directory.models import (
@@ -125,6 +126,14 @@ POOLED_OCCUPANCY = Select(
 )
 STAFF_OCCUPANCY = Select(
     Appointment, ("assigned_staff", "occupancy_start", "occupancy_end"), (("assigned_staff", "in"), *_OVERLAPPING)
+)
+# Open waitlist offers hold their place like holding appointments (services.offers); read the same way.
+_OPEN_OVERLAPPING = (("status", "="), ("occupancy_start", "<"), ("occupancy_end", ">"))
+POOLED_HOLDS = Select(
+    WaitlistOffer, ("occupancy_start", "occupancy_end"), (("definition", "="), ("location", "="), *_OPEN_OVERLAPPING)
+)
+STAFF_HOLDS = Select(
+    WaitlistOffer, ("staff", "occupancy_start", "occupancy_end"), (("staff", "in"), *_OPEN_OVERLAPPING)
 )
 
 
@@ -268,17 +277,23 @@ def clear_schedule_cache() -> None:
 
 
 def load_occupancy(loaded: Loaded, start: date, end: date) -> Loaded:
-    """The contended half: holding appointments that can touch [start, end], one query."""
+    """The contended half: holding appointments and open waitlist offers that can touch [start, end], one query."""
     definition, location = loaded.definition, loaded.location
     low, high = _utc_bounds(location, start, end, definition)
     if not definition.requires_staff:
-        rows = POOLED_OCCUPANCY.rows(definition.pk, location.pk, HOLDING_STATUSES, high, low)
+        rows = union_rows(
+            (POOLED_OCCUPANCY, (definition.pk, location.pk, HOLDING_STATUSES, high, low)),
+            (POOLED_HOLDS, (definition.pk, location.pk, OfferStatus.OPEN, high, low)),
+        )
         loaded.context = replace(loaded.context, occupancies=tuple(rows))
         return loaded
     ids = [member.id for member in loaded.context.staff]
     busy: dict[str, list] = defaultdict(list)
     if ids:
-        for staff_id, begin, finish in STAFF_OCCUPANCY.rows(ids, HOLDING_STATUSES, high, low):
+        rows = union_rows(
+            (STAFF_OCCUPANCY, (ids, HOLDING_STATUSES, high, low)), (STAFF_HOLDS, (ids, OfferStatus.OPEN, high, low))
+        )
+        for staff_id, begin, finish in rows:
             busy[str(staff_id)].append((begin, finish))
     members = tuple(replace(member, busy=tuple(busy.get(member.id, ()))) for member in loaded.context.staff)
     loaded.context = replace(loaded.context, staff=members)

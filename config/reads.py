@@ -103,7 +103,8 @@ class Select:
             self._converted[vendor] = out
         return self._converted[vendor]
 
-    def rows(self, *values) -> list[tuple]:
+    def prepared(self, values: tuple) -> tuple[str, list]:
+        """The SQL and parameters of one call (see rows)."""
         sizes = tuple(len(value) if op == "in" else None for (_, op), value in zip(self.where, values, strict=True))
         params = []
         for (field, op), value in zip(self.where, values, strict=True):
@@ -112,9 +113,16 @@ class Select:
                 params.extend(target.get_db_prep_value(item, connection, prepared=False) for item in value)
             else:
                 params.append(target.get_db_prep_value(value, connection, prepared=False))
+        return self._sql(connection.vendor, sizes), params
+
+    def rows(self, *values) -> list[tuple]:
+        sql, params = self.prepared(values)
         with connection.cursor() as cursor:
-            cursor.execute(self._sql(connection.vendor, sizes), params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
+        return self.convert(rows)
+
+    def convert(self, rows: list[tuple]) -> list[tuple]:
         converters = self._converters(connection.vendor)
         if not any(converters):
             return rows
@@ -126,3 +134,17 @@ class Select:
                     values_out[index] = converter(values_out[index], column, connection)
             converted.append(tuple(values_out))
         return converted
+
+
+def union_rows(*calls: tuple[Select, tuple]) -> list[tuple]:
+    """`UNION ALL` of several Selects with the same column types, in one query: [(select, values), ...].
+
+    Results are converted by the first Select's columns.
+    """
+    parts = [select.prepared(values) for select, values in calls]
+    sql = " UNION ALL ".join(part_sql for part_sql, _ in parts)
+    params = [param for _, part_params in parts for param in part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return calls[0][0].convert(rows)

@@ -4,4 +4,5 @@ PERIODIC_TASKS = {
     # name: (task, every N seconds)
     "mark no-shows": ("appointments.mark_no_shows", 300),
     "dispatch notifications": ("notifications.dispatch", 15),
+    "expire waitlist offers": ("appointments.expire_waitlist_offers", 60),
 }

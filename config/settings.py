@@ -37,6 +37,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "unfold",
     "unfold.contrib.filters",
+    "unfold.contrib.import_export",
     "import_export",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "config",
     "directory",
     "notifications",
+    "visits",
     "appointments",
 ]
 
@@ -226,6 +228,11 @@ EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "appointments@localhost")
+
+# How long a waitlist offer holds the freed place for the customer it was offered to.
+WAITLIST_OFFER_MINUTES = int(os.environ.get("WAITLIST_OFFER_MINUTES", "15"))
+# How many recent served walk-ins (called -> served) the queue's wait estimate averages.
+QUEUE_SERVICE_SAMPLE = int(os.environ.get("QUEUE_SERVICE_SAMPLE", "20"))
 
 LOGGING = {
     "version": 1,

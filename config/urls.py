@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v3", ApiIndexView.as_view(), name="api-index"),
     path("api/v3/", ApiIndexView.as_view()),
     path("api/v3/", include("directory.api.urls")),
+    path("api/v3/", include("visits.api.urls")),
     path("api/v3/", include("appointments.api.urls")),
     path("api/v3/", include("notifications.api.urls")),
 ]

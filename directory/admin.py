@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from directory.console import ConsoleModelAdmin, ConsoleStackedInline, ConsoleTabularInline
+from directory.console import ConsoleModelAdmin, ConsoleStackedInline, ConsoleTabularInline, ExportableConsoleAdmin
 from directory.models import (
     ApiToken,
     Location,
@@ -45,7 +45,7 @@ class StaffAssignmentInline(ConsoleTabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(ConsoleModelAdmin):
+class LocationAdmin(ExportableConsoleAdmin):
     location_field = "pk"
     list_display = ("name", "handle", "timezone", "is_published", "phone", "email")
     list_filter = ("is_published",)
@@ -78,7 +78,7 @@ class ProfileAssignmentInline(ConsoleTabularInline):
 
 
 @admin.register(Profile)
-class ProfileAdmin(ConsoleModelAdmin):
+class ProfileAdmin(ExportableConsoleAdmin):
     list_display = ("full_name", "email", "mobile_phone", "created_at")
     search_fields = ("first_name", "last_name", "email", "mobile_phone", "id")
     readonly_fields = ("id", "created_at", "updated_at")
@@ -90,7 +90,7 @@ class ProfileAdmin(ConsoleModelAdmin):
 
 
 @admin.register(StaffAssignment)
-class StaffAssignmentAdmin(ConsoleModelAdmin):
+class StaffAssignmentAdmin(ExportableConsoleAdmin):
     location_field = "location"
     list_fields = ("excluded_service_handles",)
     list_display = ("profile", "location", "assignment_type", "role_type", "is_active", "is_default", "sort_order")

@@ -19,7 +19,9 @@ from django.db import models
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from import_export.admin import ExportActionMixin
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.contrib.import_export.forms import ExportForm
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
 from directory.models import Location, OperatorAccess
@@ -242,6 +244,13 @@ class ConsoleModelAdmin(LocationScoped, ConsoleFields, ModelAdmin):
 
     list_filter_submit = True
     warn_unsaved_form = True
+
+
+class ExportableConsoleAdmin(ExportActionMixin, ConsoleModelAdmin):
+    """A console list that exports its selected rows to CSV or Excel (django-import-export). Not the default:
+    users and tokens must never leave the system in a spreadsheet."""
+
+    export_form_class = ExportForm
 
 
 class ConsoleTabularInline(LocationScoped, ConsoleFields, TabularInline):

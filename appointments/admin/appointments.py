@@ -12,8 +12,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from import_export import fields as export_fields
 from import_export import resources
-from import_export.admin import ExportActionMixin
-from unfold.contrib.import_export.forms import ExportForm
 from unfold.decorators import display
 
 from appointments.admin.console import ConsolePages
@@ -23,7 +21,7 @@ from appointments.services.booking import BookingRequest, appointment_book
 from appointments.services.lifecycle import appointment_reschedule, appointment_transition, appointment_update
 from config.errors import DomainError
 from config.localtime import local_day_bounds, local_label, localize
-from directory.console import ConsoleModelAdmin, ConsoleTabularInline
+from directory.console import ConsoleTabularInline, ExportableConsoleAdmin
 from directory.models import Location
 
 # API field names a service error may name -> the admin form's field names.
@@ -258,10 +256,9 @@ def _stamp_display(name: str):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ConsolePages, ExportActionMixin, ConsoleModelAdmin):
+class AppointmentAdmin(ConsolePages, ExportableConsoleAdmin):
     form = AppointmentForm
     resource_classes = (AppointmentResource,)
-    export_form_class = ExportForm
     location_field = "location"
     list_display = ("id", "local_start", "customer", "definition", "location", "assigned_staff", "status_badge")
     list_display_links = ("id", "local_start")

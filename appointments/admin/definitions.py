@@ -19,7 +19,7 @@ from appointments.models import (
     DefinitionStaff,
 )
 from config.errors import DomainError
-from directory.console import ConsoleModelAdmin, ConsoleTabularInline, locations_for
+from directory.console import ConsoleTabularInline, ExportableConsoleAdmin, locations_for
 from directory.models import Location, Profile
 
 
@@ -66,7 +66,7 @@ class PreviewForm(forms.Form):
 
 
 @admin.register(AppointmentDefinition)
-class AppointmentDefinitionAdmin(ConsoleModelAdmin):
+class AppointmentDefinitionAdmin(ExportableConsoleAdmin):
     list_display = ("name", "handle", "booking_type", "duration_minutes", "requires_staff", "is_published",
                     "is_archived", "preview_link")  # fmt: skip
     list_filter = ("booking_type", "is_published", "is_archived", "requires_staff")

@@ -1,4 +1,4 @@
-from appointments.api import views
+from appointments.api import queues, reports, views, waitlists
 from config.api.routing import resource, route
 
 D = "appointment-definitions"
@@ -44,3 +44,16 @@ for A, prefix, name in (
         *route(f"{prefix}/<int:pk>/link", A.as_view({"post": "link"}), f"{name}-link"),
         *route(f"{prefix}/<int:pk>/unlink", A.as_view({"post": "unlink"}), f"{name}-unlink"),
     ]
+
+# Waitlists and walk-in queues (api/waitlists.py, api/queues.py).
+W = waitlists.WaitlistViewSet
+Q = queues.QueueViewSet
+urlpatterns += [
+    *resource("appointment-waitlists", W, "waitlist"),
+    *route("appointment-waitlists/<int:pk>/claim", W.as_view({"post": "claim"}), "waitlist-claim"),
+    *route("appointment-waitlists/<int:pk>/decline", W.as_view({"post": "decline"}), "waitlist-decline"),
+    *resource("profiles/<profile:profile_id>/appointment-waitlists", W, "profile-waitlist"),
+    *resource("appointment-queues", Q, "queue"),
+    *route("appointment-queues/<int:pk>/convert", Q.as_view({"post": "convert"}), "queue-convert"),
+    *route("reports/appointments", reports.AppointmentReportViewSet.as_view({"get": "list"}), "report-appointments"),
+]

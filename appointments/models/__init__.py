@@ -7,7 +7,9 @@ from appointments.models.definition import (
     DefinitionStaff,
 )
 from appointments.models.event import AppointmentEvent, AppointmentLink, IdempotencyRecord
+from appointments.models.queue import QueueEntry, QueueEvent
 from appointments.models.schedule import ScheduleVersion
+from appointments.models.waitlist import WaitlistEntry, WaitlistEvent, WaitlistOffer
 
 __all__ = [
     "Appointment",
@@ -20,4 +22,9 @@ __all__ = [
     "DefinitionSpecialHour",
     "DefinitionStaff",
     "ScheduleVersion",
+    "QueueEntry",
+    "QueueEvent",
+    "WaitlistEntry",
+    "WaitlistEvent",
+    "WaitlistOffer",
 ]

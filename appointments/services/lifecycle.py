@@ -12,7 +12,7 @@ from django.utils import timezone
 from appointments import hooks
 from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment, AppointmentEvent
-from appointments.services import notify
+from appointments.services import followups, notify
 from appointments.services.reservation import SlotUnavailable, is_overlap_violation, reserve
 from config.errors import Forbidden, NotFound, ValidationFailed
 from config.localtime import localize
@@ -132,6 +132,7 @@ def appointment_transition(
         reason=reason or "", at=now,
     )  # fmt: skip
     notify.on_transition(appointment, before, to, now=now)
+    followups.appointment_moved(appointment, before, to, actor=actor, now=now)
     transaction.on_commit(partial(hooks.after_transition, appointment.pk, before, to))
     return appointment
 
@@ -168,6 +169,8 @@ def appointment_reschedule(
                 now=now, current=appointment,
             )  # fmt: skip
             old_start = appointment.scheduled_start_at
+            old = (old_start, appointment.scheduled_end_at, appointment.occupancy_start, appointment.occupancy_end,
+                   appointment.assigned_staff_id)  # fmt: skip
             appointment.scheduled_start_at, appointment.scheduled_end_at = held.start, held.end
             appointment.occupancy_start, appointment.occupancy_end = held.occupancy_start, held.occupancy_end
             appointment.assigned_staff_id = held.staff_id
@@ -183,6 +186,7 @@ def appointment_reschedule(
                 data={"from": _iso(old_start), "to": _iso(held.start), "assigned_staff_id": held.staff_id},
             )  # fmt: skip
             notify.on_rescheduled(appointment, now=now)
+            followups.appointment_moved_away(appointment, old, actor=actor, now=now)
             transaction.on_commit(partial(hooks.after_rescheduled, appointment.pk, _iso(old_start), _iso(held.start)))
     except IntegrityError as exc:
         if is_overlap_violation(exc):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, time
 
 import pytest
@@ -258,16 +259,25 @@ def test_the_availability_preview_links_each_slot_to_the_booking_page(login, mel
     )
 
 
-def test_appointments_export_to_csv_and_excel_in_local_time(client, melbourne):
-    from appointments.admin.appointments import AppointmentResource
-
+def test_appointments_export_from_the_list_to_csv_and_excel_in_local_time(client, melbourne):
     location, definition = melbourne
     appointment = AppointmentFactory(definition=definition, location=location, scheduled_start_at=NINE_AEDT)
-    dataset = AppointmentResource().export(Appointment.objects.all())
-    rows = list(csv.DictReader(io.StringIO(dataset.csv)))
+    AppointmentFactory(definition=definition, location=location, scheduled_start_at=datetime(2026, 12, 3, tzinfo=UTC))
+    changelist = reverse("admin:appointments_appointment_changelist")
+    form = client.post(changelist, {"action": "export_admin_action", "_selected_action": [appointment.pk]})
+    formats = dict(re.findall(r'<option value="(\d+)"[^>]*>\s*(\w+)\s*</option>', form.content.decode()))
+    by_name = {name: value for value, name in formats.items()}
+    assert {"csv", "xlsx"} <= set(by_name)
+
+    def export(name: str):
+        return client.post(
+            f"{changelist}export/", {"format": by_name[name], "resource": "0", "export_items": [appointment.pk]}
+        )
+
+    rows = list(csv.DictReader(io.StringIO(export("csv").content.decode())))
     assert [(row["id"], row["local_start"], row["timezone"], row["location"]) for row in rows] == [
         (str(appointment.pk), "2026-12-02 09:00", "Australia/Melbourne", "Melbourne CBD")
     ]
-    assert dataset.xlsx[:2] == b"PK"  # an Excel workbook (a zip)
-    page = client.get(reverse("admin:appointments_appointment_changelist")).content.decode()
-    assert 'value="export_admin_action"' in page
+    workbook = export("xlsx")
+    assert workbook["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert workbook.content[:2] == b"PK"

@@ -30,6 +30,11 @@ def test_the_operator_role_holds_exactly_the_front_desk_permissions():
         "appointments.view_appointmentevent",
         "directory.view_profile", "directory.add_profile", "directory.change_profile",
         "directory.view_location",
+        "appointments.view_queueentry", "appointments.add_queueentry", "appointments.change_queueentry",
+        "appointments.view_queueevent",
+        "appointments.view_waitlistentry", "appointments.add_waitlistentry", "appointments.change_waitlistentry",
+        "appointments.view_waitlistoffer", "appointments.view_waitlistevent",
+        "visits.view_visit", "visits.add_visit", "visits.change_visit",
         "notifications.view_notification", "notifications.view_deliveryattempt",
     }  # fmt: skip
 

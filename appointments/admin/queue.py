@@ -1,0 +1,156 @@
+"""The walk-in queue in the console: the entries list and a live board per location.
+
+The board shows waiting and called entries in order with position and estimated wait, with buttons to call the
+next, serve, return and cancel. It refreshes itself: a few lines of script fetch the board's fragment and swap it
+in, no full reload and nothing loaded from outside. Every button calls queue_transition, as the API does.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from appointments.enums import QueueStatus
+from appointments.models import QueueEntry, QueueEvent
+from appointments.queue_selectors import queue_entries, queue_figures
+from appointments.services.queue import queue_transition
+from config.errors import DomainError
+from directory.console import ConsoleModelAdmin, ConsoleTabularInline, locations_for
+from directory.models import Location
+
+BOARD_REFRESH_SECONDS = 10
+MOVES = {"call": QueueStatus.CALLED, "serve": QueueStatus.SERVED, "return": QueueStatus.WAITING,
+         "cancel": QueueStatus.CANCELLED}  # fmt: skip
+
+
+def actor_of(request) -> str:
+    return f"user:{request.user.pk}"
+
+
+def local(value, tz) -> str:
+    return value.astimezone(tz).strftime("%H:%M %Z") if value else ""
+
+
+def board_rows(location: Location, *, now) -> list[dict]:
+    """The board's sections: one per definition, its called entries then its waiting ones, in order; 4 queries."""
+    entries = list(queue_entries().filter(location=location, status__in=(QueueStatus.WAITING, QueueStatus.CALLED)))
+    figures = queue_figures(entries, now=now)
+    sections: dict[int, dict] = {}
+    for entry in entries:
+        section = sections.setdefault(entry.definition_id, {"definition": entry.definition, "called": [],
+                                                            "waiting": []})  # fmt: skip
+        row = {"entry": entry, "position": figures[entry.pk].position,
+               "wait": figures[entry.pk].estimated_wait_minutes, "joined": local(entry.created_at, location.timezone),
+               "called": local(entry.called_at, location.timezone),
+               "who": str(entry.profile) if entry.profile_id else "Walk-in (anonymous)"}  # fmt: skip
+        section["called" if entry.status == QueueStatus.CALLED else "waiting"].append(row)
+    for section in sections.values():
+        section["waiting"].sort(key=lambda row: row["position"])
+    return list(sections.values())
+
+
+class QueueEventInline(ConsoleTabularInline):
+    model = QueueEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "actor", "from_status", "to_status", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(QueueEntry)
+class QueueEntryAdmin(ConsoleModelAdmin):
+    location_field = "location"
+    list_display = ("id", "joined", "definition", "location", "who", "status", "board_link")
+    list_filter = ("status", "location", "definition")
+    list_select_related = ("definition", "location", "profile")
+    search_fields = ("=id", "profile__first_name", "profile__last_name", "notes")
+    ordering = ("-created_at", "-id")
+    readonly_fields = ("definition", "location", "profile", "staff", "appointment", "status", "created_at",
+                       "called_at", "served_at", "cancelled_at")  # fmt: skip
+    fields = (*readonly_fields, "notes")
+    inlines = (QueueEventInline,)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # walk-ins join through the API or the kiosk; the board moves them
+
+    @admin.display(description="Joined (local)", ordering="created_at")
+    def joined(self, obj: QueueEntry) -> str:
+        return obj.created_at.astimezone(obj.location.timezone).strftime("%a %d %b %H:%M %Z")
+
+    @admin.display(description="Who")
+    def who(self, obj: QueueEntry) -> str:
+        return str(obj.profile) if obj.profile_id else "anonymous"
+
+    @admin.display(description="Board")
+    def board_link(self, obj: QueueEntry) -> str:
+        return format_html('<a href="{}">board</a>', reverse("admin:appointments_queue_board", args=[obj.location_id]))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("board/<int:location_id>/", view(self.board_view), name="appointments_queue_board"),
+            path("board/<int:location_id>/rows/", view(self.board_view), {"fragment": True},
+                 name="appointments_queue_board_rows"),
+            path("board/<int:location_id>/move/", view(require_POST(self.board_move)),
+                 name="appointments_queue_board_move"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def board_view(self, request, location_id: int, fragment: bool = False):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        location = get_object_or_404(locations_for(request.user), pk=location_id)
+        context = {
+            **(self.admin_site.each_context(request) if not fragment else {}),
+            "title": f"Queue at {location}",
+            "location": location,
+            "sections": board_rows(location, now=timezone.now()),
+            "refresh_seconds": BOARD_REFRESH_SECONDS,
+            "rows_url": reverse("admin:appointments_queue_board_rows", args=[location.pk]),
+            "move_url": reverse("admin:appointments_queue_board_move", args=[location.pk]),
+            "opts": self.model._meta,
+        }
+        template = "admin/appointments/queue_board_rows.html" if fragment else "admin/appointments/queue_board.html"
+        return TemplateResponse(request, template, context)
+
+    def board_move(self, request, location_id: int):
+        board = reverse("admin:appointments_queue_board", args=[location_id])
+        get_object_or_404(locations_for(request.user), pk=location_id)
+        if not self.has_change_permission(request):
+            messages.error(request, "You may not move queue entries.")
+            return HttpResponseRedirect(board)
+        move = request.POST.get("move", "")
+        entry_id = request.POST.get("entry")
+        if move == "call_next":
+            entry = (
+                QueueEntry.objects.filter(location_id=location_id, definition_id=request.POST.get("definition"),
+                                          status=QueueStatus.WAITING)
+                .order_by("created_at", "id")
+                .first()
+            )  # fmt: skip
+            if entry is None:
+                messages.warning(request, "Nobody is waiting.")
+                return HttpResponseRedirect(board)
+            entry_id, move = entry.pk, "call"
+        if move not in MOVES or not str(entry_id).isdigit():
+            messages.error(request, "Unknown move.")
+            return HttpResponseRedirect(board)
+        if not QueueEntry.objects.filter(pk=entry_id, location_id=location_id).exists():
+            messages.error(request, "That entry is not in this queue.")
+            return HttpResponseRedirect(board)
+        try:
+            entry = queue_transition(entry_id=int(entry_id), to=MOVES[move], actor=actor_of(request))
+            messages.success(request, f"#{entry.pk} is now {entry.status}.")
+        except DomainError as exc:
+            messages.error(request, f"#{entry_id}: {exc.message}")
+        return HttpResponseRedirect(board)

@@ -1,0 +1,53 @@
+"""GET /reports/appointments: appointment KPIs per local day of one location."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from appointments.kpis import appointment_report
+from config.api.openapi import ERRORS
+from config.api.serializers import InputSerializer, OutputSerializer
+from config.api.views import ResourceViewSet
+from directory.models import Location
+
+
+class ReportQuery(InputSerializer):
+    location_id = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), source="location")
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+
+
+class AppointmentReportDaySerializer(OutputSerializer):
+    date = serializers.DateField()
+    total = serializers.IntegerField()
+    by_status = serializers.DictField(child=serializers.IntegerField())
+    no_show_rate = serializers.FloatField(allow_null=True)
+    average_queue_wait_minutes = serializers.FloatField(allow_null=True)
+    average_service_minutes = serializers.FloatField(allow_null=True)
+
+
+REPORT_PARAMETERS = [
+    OpenApiParameter("location_id", int, required=True),
+    OpenApiParameter("start_date", str, required=True, description="YYYY-MM-DD, local to the location"),
+    OpenApiParameter("end_date", str, required=True, description="YYYY-MM-DD, inclusive"),
+]
+
+
+class AppointmentReportViewSet(ResourceViewSet):
+    scope_area = "appointments"
+    paginate = False
+    serializer_class = AppointmentReportDaySerializer
+    filter_backends = []
+
+    @extend_schema(parameters=REPORT_PARAMETERS, responses={200: AppointmentReportDaySerializer(many=True), **ERRORS})
+    def list(self, request, *args, **kwargs):
+        query = ReportQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        location = query.validated_data["location"]
+        start, end = query.validated_data["start_date"], query.validated_data["end_date"]
+        rows, summary = appointment_report(location, start, end)
+        meta = {"location_id": location.pk, "timezone": location.timezone.key, "start_date": start.isoformat(),
+                "end_date": end.isoformat(), **summary}  # fmt: skip
+        return Response({"data": AppointmentReportDaySerializer(rows, many=True).data, "meta": meta})

@@ -1,0 +1,193 @@
+"""The walk-in queue (DOMAIN.md "Walk-in queue"): joining, the one transition service, and conversion."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from appointments.enums import AppointmentStatus, QueueStatus
+from appointments.enums import QueueStatus as Q
+from appointments.models import Appointment, AppointmentDefinition, AppointmentEvent, QueueEntry, QueueEvent
+from appointments.selectors import linked_location
+from config.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from directory.models import Profile
+from visits.services.visits import visit_link_appointment, visit_record_served
+
+ALLOWED: dict[str, frozenset[str]] = {
+    Q.WAITING: frozenset({Q.CALLED, Q.CANCELLED}),
+    Q.CALLED: frozenset({Q.SERVED, Q.CANCELLED, Q.WAITING}),
+}
+CUSTOMER_MOVES = frozenset({Q.CANCELLED})
+
+
+class QueueMoveNotAllowed(ValidationFailed):
+    code = "transition_not_allowed"
+
+    def __init__(self, current: str, to: str):
+        allowed = sorted(ALLOWED.get(current, ()))
+        hint = f"allowed: {', '.join(allowed)}" if allowed else f"{current} is final"
+        super().__init__(errors={"status": [f"Cannot move from {current} to {to} ({hint})."]})
+
+
+def queue_join(
+    *, definition_id: int, location_id: int, profile_id=None, notes: str = "", meta: dict | None = None,
+    actor: str, customer_id=None, now: datetime | None = None,
+) -> QueueEntry:  # fmt: skip
+    """Check a walk-in in: the definition must allow walk-ins and queueing at an actively linked location.
+
+    `profile_id` None is an anonymous walk-in. A customer token joins only as itself.
+    """
+    now = now or timezone.now()
+    if customer_id is not None:
+        if profile_id is not None and str(profile_id) != str(customer_id):
+            raise Forbidden("A customer token can only join the queue as itself.")
+        profile_id = customer_id
+    definition = AppointmentDefinition.objects.filter(pk=definition_id).first()
+    field = "appointment_definition_id"
+    if definition is None:
+        raise ValidationFailed.on(field, "The appointment definition does not exist.")
+    if definition.is_archived:
+        raise ValidationFailed.on(field, "This appointment definition is archived.")
+    if not (definition.allow_walk_in and definition.allow_queue):
+        raise ValidationFailed.on(field, "This appointment definition does not take walk-ins in a queue.")
+    if customer_id is not None and not definition.is_published:
+        raise ValidationFailed.on(field, "This appointment definition does not take walk-ins in a queue.")
+    location = linked_location(definition, location_id)
+    profile = None
+    if profile_id is not None:
+        profile = Profile.objects.filter(pk=profile_id).first()
+        if profile is None:
+            raise ValidationFailed.on("profile_id", "The profile does not exist.")
+    with transaction.atomic():
+        entry = QueueEntry.objects.create(
+            definition=definition, location=location, profile=profile, notes=notes or "", meta=meta, created_at=now
+        )
+        QueueEvent.objects.create(entry=entry, actor=actor, to_status=Q.WAITING, at=now)
+    return entry
+
+
+def _locked(entry_id: int) -> QueueEntry:
+    entry = QueueEntry.objects.select_for_update().filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound("Queue entry not found.")
+    return entry
+
+
+@transaction.atomic
+def queue_transition(
+    *, entry_id: int, to: str, actor: str, staff_id=None, reason: str = "", customer: bool = False,
+    now: datetime | None = None,
+) -> QueueEntry:  # fmt: skip
+    """Move a queue entry (waiting -> called -> served; waiting/called -> cancelled; called -> waiting).
+
+    Calling may name the staff member who takes the walk-in. Serving records exactly one Visit.
+    """
+    now = now or timezone.now()
+    entry = _locked(entry_id)
+    before = entry.status
+    if before == to:
+        return entry
+    if customer and to not in CUSTOMER_MOVES:
+        raise Forbidden(f"Only staff can move a queue entry to {to}.")
+    if to not in ALLOWED.get(before, ()):
+        raise QueueMoveNotAllowed(before, to)
+    changed = ["status", "updated_at"]
+    entry.status = to
+    if to == Q.CALLED:
+        entry.called_at = now
+        changed.append("called_at")
+        if staff_id is not None:
+            if not Profile.objects.filter(pk=staff_id).exists():
+                raise ValidationFailed.on("staff_id", "The staff member does not exist.")
+            entry.staff_id = staff_id
+            changed.append("staff")
+    elif to == Q.SERVED:
+        entry.served_at = now
+        changed.append("served_at")
+    elif to == Q.CANCELLED:
+        entry.cancelled_at = now
+        changed.append("cancelled_at")
+    elif to == Q.WAITING:
+        # Returned to the queue: it keeps its place (position follows the time it joined).
+        entry.called_at = None
+        changed.append("called_at")
+    entry.save(update_fields=changed)
+    QueueEvent.objects.create(entry=entry, actor=actor, from_status=before, to_status=to, reason=reason or "", at=now)
+    if to == Q.SERVED:
+        minutes = int((now - entry.called_at).total_seconds() // 60) if entry.called_at else None
+        visit_record_served(
+            queue_entry_id=entry.pk, location_id=entry.location_id, profile_id=entry.profile_id,
+            staff_id=entry.staff_id, visited_at=now, timezone=entry.location.timezone, duration_minutes=minutes,
+        )  # fmt: skip
+    return entry
+
+
+@transaction.atomic
+def queue_update(
+    *, entry_id: int, actor: str, customer: bool = False, status: str | None = None, staff_id=None,
+    reason: str = "", fields: dict | None = None, now: datetime | None = None,
+) -> QueueEntry:  # fmt: skip
+    """One PUT: field edits (notes, meta, staff) and a status move, all or nothing."""
+    fields = dict(fields or {})
+    if customer and set(fields) - {"notes"}:
+        raise Forbidden("Customers can only change the notes of their queue entry.")
+    if customer and staff_id is not None:
+        raise Forbidden("Only staff can assign a staff member.")
+    entry = _locked(entry_id)
+    if staff_id is not None and status != Q.CALLED:
+        if not Profile.objects.filter(pk=staff_id).exists():
+            raise ValidationFailed.on("staff_id", "The staff member does not exist.")
+        fields["staff_id"] = staff_id
+    if fields:
+        for name, value in fields.items():
+            setattr(entry, name, "" if name == "notes" and value is None else value)
+        entry.save(update_fields=[name.removesuffix("_id") for name in fields] + ["updated_at"])
+    if status is not None:
+        entry = queue_transition(entry_id=entry_id, to=status, actor=actor, staff_id=staff_id, reason=reason,
+                                 customer=customer, now=now)  # fmt: skip
+    return entry
+
+
+@transaction.atomic
+def queue_convert(*, entry_id: int, actor: str, now: datetime | None = None) -> Appointment:
+    """Turn a served walk-in into a `completed` appointment, linked both ways (and to the walk-in's visit).
+
+    Only a served entry with a profile can be converted, once.
+    """
+    now = now or timezone.now()
+    entry = _locked(entry_id)
+    if entry.status != Q.SERVED:
+        raise ValidationFailed.on("status", f"Only a served queue entry can be converted (this one is {entry.status}).")
+    if entry.appointment_id is not None:
+        raise Conflict.on("appointment_id", "This queue entry was already converted.", code="already_converted")
+    if entry.profile_id is None:
+        raise ValidationFailed.on("profile_id", "An anonymous walk-in cannot become an appointment.")
+    definition = entry.definition
+    start = entry.called_at or entry.served_at
+    end = max(entry.served_at, start + timedelta(minutes=1))
+    # The record of what happened, not a booking: it holds no slot (completed), so occupancy is the visit itself.
+    appointment = Appointment.objects.create(
+        definition=definition, profile_id=entry.profile_id, location_id=entry.location_id,
+        assigned_staff_id=entry.staff_id, status=AppointmentStatus.COMPLETED, scheduled_start_at=start,
+        scheduled_end_at=end, timezone=entry.location.timezone, occupancy_start=start, occupancy_end=end,
+        arrived_at=entry.created_at, completed_at=entry.served_at, notes=entry.notes,
+        meta={"queue_entry_id": entry.pk},
+    )  # fmt: skip
+    AppointmentEvent.objects.create(
+        appointment=appointment, kind=AppointmentEvent.Kind.CREATED, actor=actor, to_status=appointment.status,
+        reason="converted from walk-in queue", data={"queue_entry_id": entry.pk}, at=now,
+    )  # fmt: skip
+    entry.appointment = appointment
+    entry.save(update_fields=["appointment", "updated_at"])
+    visit_link_appointment(queue_entry_id=entry.pk, appointment_id=appointment.pk)
+    return appointment
+
+
+@transaction.atomic
+def queue_delete(*, entry_id: int) -> None:
+    _locked(entry_id).delete()
+
+
+__all__ = ["QueueStatus", "queue_convert", "queue_delete", "queue_join", "queue_transition", "queue_update"]

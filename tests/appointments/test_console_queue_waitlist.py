@@ -1,0 +1,122 @@
+"""The console pages of this feature without a browser: the queue board, its moves, the waitlist actions, the
+dashboard cards, the visits list and the footfall page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from appointments.dashboard import queue_cards
+from appointments.models import QueueEntry, WaitlistEntry, WaitlistOffer
+from tests.appointments.factories import QueueEntryFactory, WaitlistEntryFactory
+from tests.factories import AppointmentFactory, DefinitionFactory, LocationFactory, ProfileFactory
+from tests.visits.factories import VisitFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2025, 6, 16, 0, 0, tzinfo=UTC)
+
+
+def board_url(location) -> str:
+    return f"/admin/appointments/queueentry/board/{location.pk}/"
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_board_lists_waiting_and_called_in_order_with_a_constant_query_count(admin_client, count):
+    location = LocationFactory(timezone="Australia/Melbourne")
+    definition = DefinitionFactory(allow_walk_in=True, allow_queue=True, duration_minutes=10)
+    entries = [QueueEntryFactory(definition=definition, location=location, profile=ProfileFactory(),
+                                 created_at=NOW + timedelta(minutes=n)) for n in range(count)]  # fmt: skip
+    QueueEntryFactory(definition=definition, location=location, status="served")
+    admin_client.get(f"{board_url(location)}rows/")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client.get(f"{board_url(location)}rows/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    positions = [html.index(f'data-entry="{entry.pk}"') for entry in entries]
+    assert positions == sorted(positions)
+    assert html.count('class="queue-row"') == count
+    assert len(captured.captured_queries) == 6  # session, user, entries (with positions), service times, staff x2
+
+
+def test_board_buttons_move_entries_through_the_service(admin_client):
+    location = LocationFactory()
+    definition = DefinitionFactory(allow_walk_in=True, allow_queue=True)
+    first = QueueEntryFactory(definition=definition, location=location, created_at=NOW)
+    second = QueueEntryFactory(definition=definition, location=location, created_at=NOW + timedelta(minutes=1))
+    move = f"{board_url(location)}move/"
+
+    admin_client.post(move, {"move": "call_next", "definition": definition.pk})
+    admin_client.post(move, {"move": "serve", "entry": first.pk})
+    admin_client.post(move, {"move": "cancel", "entry": second.pk})
+    refused = admin_client.post(move, {"move": "return", "entry": second.pk}, follow=True)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("served", "cancelled")
+    assert "Cannot move from cancelled to waiting" in refused.content.decode()
+    assert [e.actor.startswith("user:") for e in first.events.all()] == [True, True]
+
+
+def test_waitlist_actions_fulfil_and_cancel_through_the_service(admin_client):
+    entry = WaitlistEntryFactory()
+    AppointmentFactory(definition=entry.definition, location=entry.location, profile=entry.profile)
+    lonely = WaitlistEntryFactory()
+    url = "/admin/appointments/waitlistentry/"
+
+    response = admin_client.post(url, {"action": "fulfil_with_their_appointment",
+                                       "_selected_action": [entry.pk, lonely.pk]}, follow=True)  # fmt: skip
+
+    assert WaitlistEntry.objects.get(pk=entry.pk).status == "fulfilled"
+    assert WaitlistEntry.objects.get(pk=lonely.pk).status == "active"
+    assert "no booked appointment" in response.content.decode()
+    admin_client.post(url, {"action": "cancel_entries", "_selected_action": [lonely.pk]})
+    assert WaitlistEntry.objects.get(pk=lonely.pk).status == "cancelled"
+    assert admin_client.get(url).status_code == 200
+
+
+def test_dashboard_cards_per_location(rf, admin_user):
+    location = LocationFactory(name="CBD")
+    definition = DefinitionFactory(allow_walk_in=True, allow_queue=True, allow_waitlist=True)
+    QueueEntryFactory(definition=definition, location=location, created_at=NOW - timedelta(minutes=42))
+    QueueEntryFactory(definition=definition, location=location, created_at=NOW - timedelta(minutes=5))
+    QueueEntryFactory(definition=definition, location=location, status="called", created_at=NOW - timedelta(hours=2))
+    entry = WaitlistEntryFactory(definition=definition, location=location)
+    WaitlistOffer.objects.create(entry=entry, definition=definition, location=location, start_at=NOW, end_at=NOW,
+                                 occupancy_start=NOW, occupancy_end=NOW, offered_at=NOW, expires_at=NOW)  # fmt: skip
+    request = rf.get("/admin/")
+    request.user = admin_user
+
+    with time_machine.travel(NOW, tick=False):
+        cards = queue_cards(request, location, NOW.date())
+
+    assert [(card.label, card.value, card.tone) for card in cards] == [
+        ("Waiting", 2, ""), ("Longest wait (min)", 42, "warning"), ("Open waitlist offers", 1, ""),
+    ]  # fmt: skip
+
+
+def test_visits_list_and_footfall_page(admin_client):
+    location = LocationFactory(timezone="Australia/Melbourne", name="CBD")
+    VisitFactory(location=location, visited_at=datetime(2025, 6, 15, 1, 0, tzinfo=UTC), source="import")
+    VisitFactory(location=location, visited_at=datetime(2025, 6, 15, 2, 0, tzinfo=UTC), source="queue")
+    VisitFactory(location=location, visited_at=datetime(2025, 6, 16, 2, 0, tzinfo=UTC), source="queue")
+
+    listed = admin_client.get("/admin/visits/visit/?source__exact=queue")
+    assert listed.status_code == 200
+    assert "Sun 15 Jun 2025 12:00 AEST" in listed.content.decode()
+
+    page = admin_client.get(f"/admin/visits/visit/footfall/?location={location.pk}&start_date=2025-06-15"
+                            "&end_date=2025-06-16").content.decode()  # fmt: skip
+
+    assert 'data-date="2025-06-15" data-total="2"' in page
+    assert 'data-date="2025-06-16" data-total="1"' in page
+    assert 'data-source="queue" data-count="1"' in page
+    assert page.count("height:50.0%;background") == 3  # each bar is 1 of the busiest day's 2
+    assert "<script" not in page.split('id="footfall-chart"')[1].split("</div>\n  <table")[0]
+    assert QueueEntry.objects.count() == 0

@@ -1,0 +1,8 @@
+from config.api.routing import resource, route
+from visits.api import views
+
+urlpatterns = [
+    *resource("visits", views.VisitViewSet, "visit"),
+    *resource("profiles/<profile:profile_id>/visits", views.VisitViewSet, "profile-visit"),
+    *route("reports/footfall", views.FootfallReportViewSet.as_view({"get": "list"}), "report-footfall"),
+]
