@@ -174,9 +174,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Two models have a `status`: name both enums (the appointment's keeps the name it had).
+    # Several models have a `status`: each enum gets a name (the appointment's keeps the one it had).
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "appointments.enums.AppointmentStatus",
+        "WaitlistStatusEnum": "appointments.enums.WaitlistStatus",
+        "OfferStatusEnum": "appointments.enums.OfferStatus",
+        "QueueStatusEnum": "appointments.enums.QueueStatus",
         "NotificationStatusEnum": "notifications.enums.Status",
     },
     "PREPROCESSING_HOOKS": ["config.api.schema.drop_trailing_slash_aliases"],
