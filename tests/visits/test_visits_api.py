@@ -147,8 +147,8 @@ def test_list_runs_a_constant_number_of_queries(api, count, django_assert_num_qu
 
 
 def test_arrival_records_exactly_one_visit_however_often_repeated():
-    appointment = AppointmentFactory(status="confirmed")
     now = datetime(2025, 6, 16, 1, 0, tzinfo=UTC)
+    appointment = AppointmentFactory(status="confirmed", scheduled_start_at=now)  # check-in is open at its start
 
     appointment_transition(appointment_id=appointment.pk, to="arrived", actor="token:1", now=now)
     appointment_transition(appointment_id=appointment.pk, to="arrived", actor="token:1", now=now)
