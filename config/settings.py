@@ -176,7 +176,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["config.api.schema.drop_trailing_slash_aliases"],
-    "ENUM_NAME_OVERRIDES": {"QuestionTypeEnum": "questionnaires.enums.QuestionType"},
+    # Several models have a `status`: each choice set gets its own component name.
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentStatusEnum": "appointments.enums.AppointmentStatus",
+        "WaitlistStatusEnum": "appointments.enums.WaitlistStatus",
+        "OfferStatusEnum": "appointments.enums.OfferStatus",
+        "QueueStatusEnum": "appointments.enums.QueueStatus",
+        "NotificationStatusEnum": "notifications.enums.Status",
+        "QuestionTypeEnum": "questionnaires.enums.QuestionType",
+    },
 }
 
 # Celery: an embedded filesystem broker by default so that `make run` needs no server.
