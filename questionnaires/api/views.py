@@ -214,7 +214,7 @@ class RatingViewSet(QuestionnaireArea, ResourceViewSet):
 
 
 BAD_PARAMETERS = OpenApiResponse(
-    response={"$ref": "#/components/schemas/Error"},
+    response={"$ref": "#/components/schemas/ErrorEnvelope"},
     description="Missing or invalid query parameters (`validation_error`); `errors` names them.",
 )
 REPORT_PARAMS = [

@@ -59,7 +59,7 @@ def question_create(**fields) -> Question:
 def question_update(question: Question, **fields) -> Question:
     """Change a question. New wording, type, options, validation or default make a new version; an unchanged
     PUT makes none. Routing fields change in place and apply to answers given from now on."""
-    question = Question.objects.select_for_update().select_related("current_version").get(pk=question.pk)
+    question = Question.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=question.pk)
     changes = {name: fields.pop(name) for name in VERSIONED if name in fields}
     question = record_update(question, **fields)
     _check_routing(question)

@@ -312,7 +312,7 @@ def test_the_schema_describes_every_new_operation_with_its_errors():
             responses = paths[path][method]["responses"]
             assert {"401", "403"} <= set(responses), (path, method)
             if method in ("post", "put", "patch") or path.startswith("/api/v3/reports/"):
-                assert responses["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+                assert responses["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")
     post = paths["/api/v3/questionnaires/{questionnaire_id}/submissions"]["post"]
     assert post["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/SubmissionInputRequest")
     assert {"location_id", "start_date", "end_date", "interval", "questionnaire_id"} <= {
