@@ -175,11 +175,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["config.api.schema.drop_trailing_slash_aliases"],
-    # Several resources have a `status`: each set of choices gets its own name.
+    # Several models have a `status`: each choice set gets its own component name.
     "ENUM_NAME_OVERRIDES": {
-        "WaitlistStatusEnum": "appointments.enums.WaitlistStatus",
-        "QueueStatusEnum": "appointments.enums.QueueStatus",
         "AppointmentStatusEnum": "appointments.enums.AppointmentStatus",
+        "WaitlistStatusEnum": "appointments.enums.WaitlistStatus",
+        "OfferStatusEnum": "appointments.enums.OfferStatus",
+        "QueueStatusEnum": "appointments.enums.QueueStatus",
         "NotificationStatusEnum": "notifications.enums.Status",
     },
 }

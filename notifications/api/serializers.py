@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from config.api.serializers import OutputModelSerializer, OutputSerializer
+from config.api.serializers import OutputModelSerializer
 from notifications.models import Notification, Target
 
 TARGET_FIELDS = ("name", "handle", "channel", "url", "email", "subject", "template", "secret", "timeout_seconds",
@@ -60,11 +60,3 @@ class NotificationSerializer(OutputModelSerializer):
         fields = ("id", "notification_id", "appointment_id", "subject_type", "subject_id", "event", "target_id",
                   "due_at", "status", "attempts", "next_attempt_at", "sent_at", "last_error", "created_at",
                   "updated_at")  # fmt: skip
-
-
-class ErrorSerializer(OutputSerializer):
-    """The one error shape of the API."""
-
-    message = serializers.CharField()
-    code = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))

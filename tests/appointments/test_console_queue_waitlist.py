@@ -152,7 +152,7 @@ def test_schema_describes_the_new_operations_with_their_bodies_and_errors(api):
         responses = paths[path][method]["responses"]
         assert success in responses, (path, method)
         for code in ("401", "403", "429"):
-            assert body(path, method, code) == {"$ref": "#/components/schemas/Error"}, (path, method, code)
+            assert body(path, method, code) == {"$ref": "#/components/schemas/ErrorEnvelope"}, (path, method, code)
     claimed = body("/api/v3/appointment-waitlists/{id}/claim", "post", "201")
     assert claimed["properties"]["data"] == {"$ref": "#/components/schemas/Appointment"}
     entry = body("/api/v3/appointment-waitlists", "post", "201")["properties"]["data"]["$ref"].rsplit("/", 1)[1]

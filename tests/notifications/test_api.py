@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from directory.enums import Scope
-from notifications.models import Target
+from notifications.models import Notification, Target
 from tests.factories import DefinitionFactory
 from tests.notifications.factories import NotificationFactory, TargetFactory
 
@@ -178,3 +178,36 @@ def test_targets_list_query_count_does_not_grow(api, django_assert_max_num_queri
         response = api.get(TARGETS, {"page[size]": 100})
 
     assert len(response.json()["data"]) == count
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_responses_match_the_openapi_schema(schema, api):
+    from tests.config.test_openapi_schema import assert_documented
+
+    target = TargetFactory(secret="x")
+    NotificationFactory(target=target, status="failed", attempts=6, last_error="HTTP 500: boom")
+    body = {"name": "E", "handle": "e", "channel": "email"}
+    used = TargetFactory()
+    DefinitionFactory(created_target=used)
+    cases = [
+        ("GET", TARGETS, api.get(TARGETS), 200),
+        ("POST", TARGETS, api.post(TARGETS, body, format="json"), 201),
+        ("POST", TARGETS, api.post(TARGETS, {"name": "W", "handle": "w", "channel": "webhook"}, format="json"), 422),
+        ("GET", TARGETS + "/{id}", api.get(f"{TARGETS}/{target.pk}"), 200),
+        ("PUT", TARGETS + "/{id}", api.put(f"{TARGETS}/{target.pk}", {"is_active": False}, format="json"), 200),
+        ("GET", TARGETS + "/{id}", api.get(f"{TARGETS}/999999"), 404),
+        ("DELETE", TARGETS + "/{id}", api.delete(f"{TARGETS}/{used.pk}"), 409),
+        ("GET", NOTIFICATIONS, api.get(NOTIFICATIONS), 200),
+        ("GET", NOTIFICATIONS, api.get(NOTIFICATIONS, {"filter[due_at][gte]": "soon"}), 422),
+        ("GET", NOTIFICATIONS + "/{id}", api.get(f"{NOTIFICATIONS}/{Notification.objects.get().pk}"), 200),
+    ]
+    for method, path, response, status in cases:
+        assert response.status_code == status, (path, response.json())
+        assert_documented(schema, method, path, response)
+    assert api.delete(f"{TARGETS}/{Target.objects.get(handle='e').pk}").status_code == 204
