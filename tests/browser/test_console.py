@@ -84,6 +84,7 @@ def test_an_operator_runs_the_day_from_the_dashboard_and_the_day_schedule(browse
         )
         assert cards(browser) == {
             "Still to come today": "2", "Awaiting approval": "1", "Arrived": "0", "Completed": "0", "No-shows": "0",
+            "Waiting": "0", "Longest wait (min)": "0", "Open waitlist offers": "0",
             "Failed notifications": "0", "Pending over 5 min past due": "0",
         }  # fmt: skip
 
