@@ -58,7 +58,8 @@ def queue_cards(request, location, day: date) -> list[Card]:
 
 
 for _link in (
-    Link("Front desk", "Walk-in queue", "admin:appointments_queueentry_changelist", "groups",
+    Link("Front desk", "Queue board", "admin:appointments_queue_boards", "groups", "appointments.view_queueentry", 35),
+    Link("Front desk", "Walk-in queue", "admin:appointments_queueentry_changelist", "format_list_numbered",
          "appointments.view_queueentry", 40),
     Link("Front desk", "Waitlist", "admin:appointments_waitlistentry_changelist", "hourglass_top",
          "appointments.view_waitlistentry", 45),

@@ -128,7 +128,8 @@ def seed_large(
 
 
 def _ensure_staff(locations: list[Location]) -> int:
-    """The extra staff of EXTRA_STAFF, with Mon-Fri hours and a default assignment, written in bulk."""
+    """The extra staff of EXTRA_STAFF, with Mon-Fri hours and a staff assignment, written in bulk; returns how many
+    staff the demo locations have."""
     wanted = {
         f"{first.lower()}.{last.lower()}@example.com": (first, last, location, start, end)
         for location in locations
@@ -247,7 +248,8 @@ class _LocationDays:
                 end + timedelta(minutes=definition.buffer_after_minutes))  # fmt: skip
 
     def _grid(self, definition: AppointmentDefinition, day: date, window: tuple[time, time]):
-        """Non-overlapping occupancies on the definition's slot grid inside `window`: (times, step in slots)."""
+        """Where to walk the slot grid inside `window` (local wall times): the first start, the window's end, the
+        interval, and how many intervals one occupancy takes (so that consecutive ones never overlap)."""
         interval = definition.slot_interval_minutes or definition.duration_minutes
         length = definition.buffer_before_minutes + definition.duration_minutes + definition.buffer_after_minutes
         step = -(-length // interval)  # whole slots an occupancy takes, so that consecutive ones never overlap

@@ -174,15 +174,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Several models have a `status`: each enum gets a name (the appointment's keeps the one it had).
+    "PREPROCESSING_HOOKS": ["config.api.schema.drop_trailing_slash_aliases"],
+    # Several models have a `status`: each choice set gets its own component name.
     "ENUM_NAME_OVERRIDES": {
-        "StatusEnum": "appointments.enums.AppointmentStatus",
+        "AppointmentStatusEnum": "appointments.enums.AppointmentStatus",
         "WaitlistStatusEnum": "appointments.enums.WaitlistStatus",
         "OfferStatusEnum": "appointments.enums.OfferStatus",
         "QueueStatusEnum": "appointments.enums.QueueStatus",
         "NotificationStatusEnum": "notifications.enums.Status",
     },
-    "PREPROCESSING_HOOKS": ["config.api.schema.drop_trailing_slash_aliases"],
 }
 
 # Celery: an embedded filesystem broker by default so that `make run` needs no server.

@@ -16,6 +16,10 @@ from directory.models import Location
 from visits.enums import VisitSource
 from visits.models import Visit
 from visits.selectors import footfall
+from visits.services.visits import visit_create, visit_update
+
+CREATE_FIELDS = ("location", "profile", "visited_at", "timezone", "staff", "source", "external_id", "tags", "type",
+                 "notes", "duration_minutes")  # fmt: skip
 
 SOURCE_COLOURS = {
     VisitSource.MANUAL: "#64748b",
@@ -68,6 +72,15 @@ class VisitAdmin(ConsoleModelAdmin):
     ordering = ("-visited_at", "-id")
     autocomplete_fields = ("profile", "staff")
     readonly_fields = ("appointment_id", "queue_entry_id", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        """Writes go through the visits services, as the API's do."""
+        if change:
+            fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+            visit_update(obj, **fields)
+            return
+        fields = {name: value for name, value in form.cleaned_data.items() if name in CREATE_FIELDS}
+        obj.pk = visit_create(**fields).pk
 
     @admin.display(description="Visited (local)", ordering="visited_at")
     def local_time(self, obj: Visit) -> str:

@@ -98,6 +98,7 @@ class QueueEntryAdmin(ConsoleModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            path("board/", view(self.board_index), name="appointments_queue_boards"),
             path("board/<int:location_id>/", view(self.board_view), name="appointments_queue_board"),
             path("board/<int:location_id>/rows/", view(self.board_view), {"fragment": True},
                  name="appointments_queue_board_rows"),
@@ -105,6 +106,17 @@ class QueueEntryAdmin(ConsoleModelAdmin):
                  name="appointments_queue_board_move"),
             *super().get_urls(),
         ]  # fmt: skip
+
+    def board_index(self, request):
+        """Pick a location's board (one only: go straight there)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        locations = list(locations_for(request.user))
+        if len(locations) == 1:
+            return HttpResponseRedirect(reverse("admin:appointments_queue_board", args=[locations[0].pk]))
+        context = {**self.admin_site.each_context(request), "title": "Queue boards", "locations": locations,
+                   "opts": self.model._meta}  # fmt: skip
+        return TemplateResponse(request, "admin/appointments/queue_boards.html", context)
 
     def board_view(self, request, location_id: int, fragment: bool = False):
         if not self.has_view_permission(request):

@@ -14,7 +14,6 @@ from appointments.enums import QueueStatus
 from appointments.models import QueueEntry
 from appointments.selectors import appointments_with_relations
 from appointments.services.queue import queue_convert, queue_delete, queue_join, queue_update
-from config.api.openapi import ERRORS
 from config.api.serializers import InputSerializer, OutputModelSerializer
 from config.api.views import ResourceViewSet
 from directory.api.views import ProfileScopeMixin
@@ -111,7 +110,7 @@ class QueueViewSet(ResourceViewSet):
             page, now=timezone.now())}  # fmt: skip
         return self.get_paginated_response(QueueEntrySerializer(page, many=True, context=context).data)
 
-    @extend_schema(request=QueueCreateInput, responses={201: QueueEntrySerializer, **ERRORS})
+    @extend_schema(request=QueueCreateInput, responses={201: QueueEntrySerializer})
     def create(self, request, *args, **kwargs):
         data = self.validated_input_of(QueueCreateInput)
         customer = self.principal.is_customer
@@ -122,7 +121,7 @@ class QueueViewSet(ResourceViewSet):
         )  # fmt: skip
         return self.output(self.refetch(entry), 201)
 
-    @extend_schema(request=QueueUpdateInput, responses={200: QueueEntrySerializer, **ERRORS})
+    @extend_schema(request=QueueUpdateInput, responses={200: QueueEntrySerializer})
     def update(self, request, *args, **kwargs):
         entry = self.get_object()
         data = self.validated_input_of(QueueUpdateInput)
@@ -133,12 +132,12 @@ class QueueViewSet(ResourceViewSet):
         )  # fmt: skip
         return self.output(self.refetch(entry))
 
-    @extend_schema(responses={204: None, **ERRORS})
+    @extend_schema(responses={204: None})
     def destroy(self, request, *args, **kwargs):
         queue_delete(entry_id=self.get_object().pk)
         return Response(status=204)
 
-    @extend_schema(request=None, responses={201: AppointmentSerializer, **ERRORS})
+    @extend_schema(request=None, responses={201: AppointmentSerializer})
     def convert(self, request, *args, **kwargs):
         """Turn a served walk-in into a completed appointment linked both ways: 201 with the appointment."""
         if self.principal.is_customer:

@@ -7,7 +7,6 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from appointments.kpis import appointment_report
-from config.api.openapi import ERRORS
 from config.api.serializers import InputSerializer, OutputSerializer
 from config.api.views import ResourceViewSet
 from directory.models import Location
@@ -28,6 +27,25 @@ class AppointmentReportDaySerializer(OutputSerializer):
     average_service_minutes = serializers.FloatField(allow_null=True)
 
 
+class AppointmentReportMetaSerializer(OutputSerializer):
+    location_id = serializers.IntegerField()
+    timezone = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    total = serializers.IntegerField()
+    by_status = serializers.DictField(child=serializers.IntegerField())
+    no_show_rate = serializers.FloatField(allow_null=True)
+    average_queue_wait_minutes = serializers.FloatField(allow_null=True)
+    average_service_minutes = serializers.FloatField(allow_null=True)
+
+
+class AppointmentReportSerializer(OutputSerializer):
+    """The response body (schema only)."""
+
+    data = AppointmentReportDaySerializer(many=True)
+    meta = AppointmentReportMetaSerializer()
+
+
 REPORT_PARAMETERS = [
     OpenApiParameter("location_id", int, required=True),
     OpenApiParameter("start_date", str, required=True, description="YYYY-MM-DD, local to the location"),
@@ -38,11 +56,12 @@ REPORT_PARAMETERS = [
 class AppointmentReportViewSet(ResourceViewSet):
     scope_area = "appointments"
     paginate = False
+    pagination_class = None
     serializer_class = AppointmentReportDaySerializer
     filter_backends = []
 
-    @extend_schema(parameters=REPORT_PARAMETERS, responses={200: AppointmentReportDaySerializer(many=True), **ERRORS})
-    def list(self, request, *args, **kwargs):
+    @extend_schema(parameters=REPORT_PARAMETERS, responses={200: AppointmentReportSerializer})
+    def report(self, request, *args, **kwargs):
         query = ReportQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         location = query.validated_data["location"]

@@ -55,5 +55,5 @@ urlpatterns += [
     *resource("profiles/<profile:profile_id>/appointment-waitlists", W, "profile-waitlist"),
     *resource("appointment-queues", Q, "queue"),
     *route("appointment-queues/<int:pk>/convert", Q.as_view({"post": "convert"}), "queue-convert"),
-    *route("reports/appointments", reports.AppointmentReportViewSet.as_view({"get": "list"}), "report-appointments"),
+    *route("reports/appointments", reports.AppointmentReportViewSet.as_view({"get": "report"}), "report-appointments"),
 ]

@@ -22,7 +22,6 @@ from appointments.services.waitlist import (
     waitlist_update,
 )
 from config.api.fields import LocalDateTimeField
-from config.api.openapi import ERRORS
 from config.api.serializers import InputSerializer, OutputModelSerializer
 from config.api.views import ResourceViewSet
 from directory.api.views import ProfileScopeMixin
@@ -149,7 +148,10 @@ class WaitlistViewSet(ResourceViewSet):
         profile_id = self.scoped_profile_id()
         return queryset if profile_id is None else queryset.filter(profile_id=profile_id)
 
-    @extend_schema(request=WaitlistCreateInput, responses={201: WaitlistEntrySerializer, **ERRORS})
+    @extend_schema(
+        request=WaitlistCreateInput,
+        responses={201: WaitlistEntrySerializer},
+    )
     def create(self, request, *args, **kwargs):
         scoped = "profile_id" in self.kwargs
         data = self.validated_input_of(ProfileWaitlistCreateInput if scoped else WaitlistCreateInput)
@@ -164,7 +166,10 @@ class WaitlistViewSet(ResourceViewSet):
         )  # fmt: skip
         return self.output(self.refetch(entry), 201)
 
-    @extend_schema(request=WaitlistUpdateInput, responses={200: WaitlistEntrySerializer, **ERRORS})
+    @extend_schema(
+        request=WaitlistUpdateInput,
+        responses={200: WaitlistEntrySerializer},
+    )
     def update(self, request, *args, **kwargs):
         entry = self.get_object()
         data = self.validated_input_of(WaitlistUpdateInput)
@@ -183,14 +188,14 @@ class WaitlistViewSet(ResourceViewSet):
         )  # fmt: skip
         return self.output(self.refetch(entry))
 
-    @extend_schema(responses={204: None, **ERRORS})
+    @extend_schema(responses={204: None})
     def destroy(self, request, *args, **kwargs):
         if self.principal.is_customer:
             raise PermissionDenied("Customers cancel their entry (PUT status cancelled) rather than delete it.")
         waitlist_delete(entry_id=self.get_object().pk, actor=self.principal.actor)
         return Response(status=204)
 
-    @extend_schema(request=None, responses={201: AppointmentSerializer, **ERRORS})
+    @extend_schema(request=None, responses={201: AppointmentSerializer})
     def claim(self, request, *args, **kwargs):
         """Book exactly the offered slot and fulfil the entry (one transaction): 201 with the appointment."""
         entry = self.get_object()
@@ -199,7 +204,7 @@ class WaitlistViewSet(ResourceViewSet):
         return Response({"data": AppointmentSerializer(appointment, context=self.get_serializer_context()).data},
                         status=201)  # fmt: skip
 
-    @extend_schema(request=None, responses={200: WaitlistEntrySerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: WaitlistEntrySerializer})
     def decline(self, request, *args, **kwargs):
         """Decline the open offer: the entry stays active and the place goes to the next in line."""
         entry = self.get_object()

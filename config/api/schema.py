@@ -8,7 +8,7 @@ new endpoint is documented correctly without per-view boilerplate:
 - 2xx bodies are wrapped in the `{"data": ...}` envelope; paginated lists carry `links` and `meta`; views with
   `paginate = False` answer `{"data": [...]}`; a response serializer that already has a `data` field is taken as
   a whole envelope (actions that add `meta`);
-- every operation lists the error responses it can give, each with the one `Error` envelope
+- every operation lists the error responses it can give, each with the one `ErrorEnvelope` component
   (`{"message", "code", "errors"}`), chosen by how the request is handled (see `error_codes`).
 
 Views still declare what only they know (custom actions, their bodies) with `extend_schema`.
@@ -142,7 +142,9 @@ class OmneoAutoSchema(AutoSchema):
         if direction != "response":
             return responses
         self.registry.register_on_missing(
-            ResolvedComponent(name="Error", type=ResolvedComponent.SCHEMA, object="Error", schema=ERROR_SCHEMA)
+            ResolvedComponent(
+                name="ErrorEnvelope", type=ResolvedComponent.SCHEMA, object="ErrorEnvelope", schema=ERROR_SCHEMA
+            )
         )
         public = any(isinstance(p, AllowAny) for p in self.view.get_permissions())
         read_only_post = self._action() in getattr(self.view, "read_actions", ())
@@ -152,7 +154,7 @@ class OmneoAutoSchema(AutoSchema):
                 code,
                 {
                     "description": ERROR_DESCRIPTIONS[code],
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
                 },
             )
         return responses

@@ -120,3 +120,91 @@ def test_visits_list_and_footfall_page(admin_client):
     assert page.count("height:50.0%;background") == 3  # each bar is 1 of the busiest day's 2
     assert "<script" not in page.split('id="footfall-chart"')[1].split("</div>\n  <table")[0]
     assert QueueEntry.objects.count() == 0
+
+
+def test_board_index_lists_the_locations_and_boards_of_others_are_404_for_limited_operators(admin_client):
+    first, second = LocationFactory(name="Alpha"), LocationFactory(name="Beta")
+    page = admin_client.get("/admin/appointments/queueentry/board/").content.decode()
+    assert f"/admin/appointments/queueentry/board/{first.pk}/" in page
+    assert f"/admin/appointments/queueentry/board/{second.pk}/" in page
+    assert admin_client.get(board_url(first)).status_code == 200
+    assert admin_client.get("/admin/appointments/queueentry/board/999999/").status_code == 404
+
+
+def test_schema_describes_the_new_operations_with_their_bodies_and_errors(api):
+    schema = api.get("/api/schema/?format=json").json()
+    paths, components = schema["paths"], schema["components"]["schemas"]
+
+    def body(path, method, status):
+        return paths[path][method]["responses"][status]["content"]["application/json"]["schema"]
+
+    for path, method, success in [
+        ("/api/v3/appointment-waitlists", "post", "201"),
+        ("/api/v3/appointment-waitlists/{id}", "put", "200"),
+        ("/api/v3/appointment-waitlists/{id}/claim", "post", "201"),
+        ("/api/v3/appointment-waitlists/{id}/decline", "post", "200"),
+        ("/api/v3/appointment-queues", "post", "201"),
+        ("/api/v3/appointment-queues/{id}/convert", "post", "201"),
+        ("/api/v3/visits", "post", "201"),
+        ("/api/v3/reports/footfall", "get", "200"),
+        ("/api/v3/reports/appointments", "get", "200"),
+    ]:
+        responses = paths[path][method]["responses"]
+        assert success in responses, (path, method)
+        for code in ("401", "403", "429"):
+            assert body(path, method, code) == {"$ref": "#/components/schemas/ErrorEnvelope"}, (path, method, code)
+    claimed = body("/api/v3/appointment-waitlists/{id}/claim", "post", "201")
+    assert claimed["properties"]["data"] == {"$ref": "#/components/schemas/Appointment"}
+    entry = body("/api/v3/appointment-waitlists", "post", "201")["properties"]["data"]["$ref"].rsplit("/", 1)[1]
+    assert {"offered_at", "offer_expires_at", "offered_start_at"} <= set(components[entry]["properties"])
+    queued = body("/api/v3/appointment-queues", "post", "201")["properties"]["data"]["$ref"].rsplit("/", 1)[1]
+    assert {"position", "estimated_wait_minutes"} <= set(components[queued]["properties"])
+    footfall = body("/api/v3/reports/footfall", "get", "200")["$ref"].rsplit("/", 1)[1]
+    assert set(components[footfall]["properties"]) == {"data", "meta"}
+
+
+def test_a_limited_operator_sees_only_their_locations_boards_lists_and_cards(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    from directory.models import OperatorAccess
+
+    mine, other = LocationFactory(name="Mine"), LocationFactory(name="Other")
+    definition = DefinitionFactory(allow_walk_in=True, allow_queue=True, allow_waitlist=True)
+    QueueEntryFactory(definition=definition, location=mine, created_at=NOW)
+    hidden = QueueEntryFactory(definition=definition, location=other, created_at=NOW)
+    WaitlistEntryFactory(definition=definition, location=other)
+    user = django_user_model.objects.create_user("olive", "o@example.com", "pw", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(
+        codename__in=["view_queueentry", "change_queueentry", "view_waitlistentry", "view_visit"]))  # fmt: skip
+    OperatorAccess.objects.create(user=user).locations.set([mine])
+    client.force_login(user)
+
+    assert client.get(board_url(mine)).status_code == 200
+    assert client.get(board_url(other)).status_code == 404
+    assert client.post(f"{board_url(other)}move/", {"move": "cancel", "entry": hidden.pk}).status_code == 404
+    hidden.refresh_from_db()
+    assert hidden.status == "waiting"
+    listed = client.get("/admin/appointments/queueentry/").context_data["cl"].result_list
+    assert [entry.location_id for entry in listed] == [mine.pk]
+    assert client.get("/admin/appointments/waitlistentry/").context_data["cl"].result_count == 0
+    request = type("R", (), {"user": user})()
+    cards = queue_cards(request, None, NOW.date())
+    assert [card.label for card in cards] == ["Waiting · Mine", "Longest wait (min) · Mine",
+                                              "Open waitlist offers · Mine"]  # fmt: skip
+
+
+def test_adding_and_changing_a_visit_in_the_console_goes_through_the_service(admin_client):
+    from visits.models import Visit
+
+    location = LocationFactory(timezone="Australia/Melbourne")
+    form = {"location": location.pk, "visited_at_0": "2025-06-15", "visited_at_1": "00:30:00",
+            "timezone": "Australia/Melbourne", "source": "manual", "tags": '["door"]', "external_id": "DOOR-1",
+            "type": "", "notes": ""}  # fmt: skip
+
+    response = admin_client.post("/admin/visits/visit/add/", form)
+
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    visit = Visit.objects.get()
+    assert (visit.external_id, visit.location_id, visit.tags) == ("DOOR-1", location.pk, ["door"])
+    duplicate = admin_client.post("/admin/visits/visit/add/", form)
+    assert duplicate.status_code == 200 and Visit.objects.count() == 1

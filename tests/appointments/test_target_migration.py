@@ -12,6 +12,15 @@ BEFORE = [("appointments", "0004_schedule_version"), ("notifications", "0001_ini
 AFTER = [("appointments", "0005_notification_targets_as_foreign_keys")]
 
 
+@pytest.fixture(autouse=True)
+def back_to_the_latest_migrations():
+    """Leave the schema complete: later tests need the tables of the migrations after AFTER too."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()

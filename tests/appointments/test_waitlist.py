@@ -327,3 +327,23 @@ def test_staffed_offers_match_the_desired_staff_and_hold_that_staff_member(place
     assert ten.free_staff == (str(ben.pk),)
     claimed = waitlist_claim(entry_id=wants_anna.pk, actor="p", now=NOW)
     assert claimed.assigned_staff_id == anna.pk
+
+
+def test_a_claim_that_cannot_book_changes_nothing_and_the_offer_stays_open(place):
+    definition, location = place
+    appointment = booked(definition, location, 10)
+    waiting = entry(definition, location, 60)
+    appointment_transition(appointment_id=appointment.pk, to="cancelled", actor="token:1", now=NOW)
+    # The definition closes at 10:00 on that day after the offer was made.
+    for hours in definition.normal_hours.all():
+        hours.available_until = time(10)
+        hours.save()
+
+    with pytest.raises(DomainError) as caught:
+        waitlist_claim(entry_id=waiting.pk, actor="p", now=NOW + timedelta(minutes=1))
+
+    assert (caught.value.status, list(caught.value.errors)) == (422, ["scheduled_start_at"])
+    assert open_offer_of(waiting) is not None
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.appointment_id) == ("active", None)
+    assert Appointment.objects.filter(profile=waiting.profile).count() == 0

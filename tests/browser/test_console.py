@@ -82,10 +82,9 @@ def test_an_operator_runs_the_day_from_the_dashboard_and_the_day_schedule(browse
         assert panels[0].find_element(By.CSS_SELECTOR, "h2 small").text == (
             "Wednesday 2 December 2026, 08:30 AEDT · Australia/Melbourne"
         )
-        assert cards(browser) == {
-            "Still to come today": "2", "Awaiting approval": "1", "Arrived": "0", "Completed": "0", "No-shows": "0",
-            "Waiting": "0", "Longest wait (min)": "0", "Open waitlist offers": "0",
-            "Failed notifications": "0", "Pending over 5 min past due": "0",
+        appointment_cards = ("Still to come today", "Awaiting approval", "Arrived", "Completed", "No-shows")
+        assert {label: cards(browser)[label] for label in appointment_cards} == {
+            "Still to come today": "2", "Awaiting approval": "1", "Arrived": "0", "Completed": "0", "No-shows": "0"
         }  # fmt: skip
 
         browser.find_element(By.LINK_TEXT, "Day schedule").click()

@@ -103,3 +103,18 @@ class FootfallDaySerializer(OutputSerializer):
     date = serializers.DateField()
     total = serializers.IntegerField()
     by_source = serializers.DictField(child=serializers.IntegerField())
+
+
+class FootfallMetaSerializer(OutputSerializer):
+    location_id = serializers.IntegerField()
+    timezone = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    total = serializers.IntegerField()
+
+
+class FootfallReportSerializer(OutputSerializer):
+    """The response body (schema only)."""
+
+    data = FootfallDaySerializer(many=True)
+    meta = FootfallMetaSerializer()

@@ -4,5 +4,5 @@ from visits.api import views
 urlpatterns = [
     *resource("visits", views.VisitViewSet, "visit"),
     *resource("profiles/<profile:profile_id>/visits", views.VisitViewSet, "profile-visit"),
-    *route("reports/footfall", views.FootfallReportViewSet.as_view({"get": "list"}), "report-footfall"),
+    *route("reports/footfall", views.FootfallReportViewSet.as_view({"get": "report"}), "report-footfall"),
 ]

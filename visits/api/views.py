@@ -4,7 +4,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from config.api.openapi import ERRORS
 from config.api.views import ResourceViewSet
 from directory.api.views import ProfileScopeMixin
 from visits import selectors
@@ -42,7 +41,7 @@ class VisitViewSet(ProfileScopeMixin, ResourceViewSet):
         profile_id = self.scoped_profile_id()
         return queryset if profile_id is None else queryset.filter(profile_id=profile_id)
 
-    @extend_schema(request=s.VisitInput, responses={201: s.VisitSerializer, **ERRORS})
+    @extend_schema(request=s.VisitInput, responses={201: s.VisitSerializer})
     def create(self, request, *args, **kwargs):
         scoped = "profile_id" in self.kwargs
         data = dict(self.validated_input_of(s.ProfileVisitInput if scoped else s.VisitInput))
@@ -53,7 +52,7 @@ class VisitViewSet(ProfileScopeMixin, ResourceViewSet):
         visit = visit_create(**data)
         return self.output(self.refetch(visit), 201)
 
-    @extend_schema(request=s.VisitUpdateInput, responses={200: s.VisitSerializer, **ERRORS})
+    @extend_schema(request=s.VisitUpdateInput, responses={200: s.VisitSerializer})
     def update(self, request, *args, **kwargs):
         visit = self.get_object()
         data = dict(self.validated_input_of(s.VisitUpdateInput))
@@ -71,6 +70,7 @@ class FootfallReportViewSet(ResourceViewSet):
 
     scope_area = "appointments"
     paginate = False
+    pagination_class = None
     serializer_class = s.FootfallDaySerializer
     filter_backends = []
 
@@ -78,9 +78,9 @@ class FootfallReportViewSet(ResourceViewSet):
         parameters=[OpenApiParameter("location_id", int, required=True),
                     OpenApiParameter("start_date", str, required=True, description="YYYY-MM-DD, local"),
                     OpenApiParameter("end_date", str, required=True, description="YYYY-MM-DD, inclusive")],
-        responses={200: s.FootfallDaySerializer(many=True), **ERRORS},
+        responses={200: s.FootfallReportSerializer},
     )  # fmt: skip
-    def list(self, request, *args, **kwargs):
+    def report(self, request, *args, **kwargs):
         query = s.ReportQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         location = query.validated_data["location"]

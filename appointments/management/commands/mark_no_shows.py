@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from appointments.services.no_shows import mark_no_shows
 
@@ -17,5 +18,5 @@ class Command(BaseCommand):
     def handle(self, *args, grace, **options):
         if grace is not None and grace < 0:
             raise CommandError("--grace must be 0 or more minutes.")
-        moved = mark_no_shows(grace_minutes=grace)
+        moved = mark_no_shows(grace_minutes=grace, progress=lambda ids: tqdm(ids, desc="due", disable=None))
         self.stdout.write(f"{len(moved)} appointment(s) marked no_show" + (f": {moved}" if moved else ""))
