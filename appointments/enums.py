@@ -28,7 +28,9 @@ TERMINAL_STATUSES = (
     AppointmentStatus.NO_SHOW,
 )
 
-NOTIFICATION_EVENTS = ("created", "confirmed", "cancelled", "rejected", "completed", "reminder")
+# Each has a target and an offset on the definition. `waitlist_offer` goes to the customer a freed place is
+# offered to (appointments/services/offers.py); the rest follow the appointment's lifecycle.
+NOTIFICATION_EVENTS = ("created", "confirmed", "cancelled", "rejected", "completed", "reminder", "waitlist_offer")
 
 
 class WaitlistStatus(models.TextChoices):

@@ -130,3 +130,31 @@ def on_rescheduled(appointment: Appointment, *, now: datetime) -> None:
     notifications_reschedule(
         subject_type=SUBJECT, subject_id=appointment.pk, context=context, reminder_due_at=due, now=now
     )
+
+
+def on_waitlist_offer(offer, *, now: datetime) -> None:
+    """A freed place offered to a waitlisted customer: `waitlist_offer` to the definition's target for it, due
+    `offset` after the offer (at once by default), with the offer, the place and the customer as context."""
+    definition = offer.definition
+    target_id = definition.waitlist_offer_target_id
+    if target_id is None:
+        return
+    location, profile = offer.location, offer.entry.profile
+    tz = location.timezone
+    context = {
+        "offer": {
+            "id": offer.pk, "waitlist_entry_id": offer.entry_id, "start_at": _iso(offer.start_at),
+            "end_at": _iso(offer.end_at), "expires_at": _iso(offer.expires_at), "timezone": str(tz),
+            "local_start": offer.start_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            "local_expires": offer.expires_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            "definition": {"id": definition.pk, "handle": definition.handle, "name": definition.name},
+            "location": {"id": location.pk, "handle": location.handle, "name": location.name, "timezone": str(tz)},
+        },
+        "profile": {"id": str(profile.pk), "first_name": profile.first_name, "last_name": profile.last_name,
+                    "email": profile.email or ""},
+    }  # fmt: skip
+    notification_schedule(
+        subject_type="waitlist_offer", subject_id=offer.pk, location_id=offer.location_id,
+        event=Event.WAITLIST_OFFER, target_id=target_id,
+        due_at=_shift(now, tz, *_offset(definition, Event.WAITLIST_OFFER), 1), context=context, now=now,
+    )  # fmt: skip

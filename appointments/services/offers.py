@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from appointments.enums import OfferStatus, WaitlistStatus
 from appointments.models import DefinitionLocation, WaitlistEntry, WaitlistEvent, WaitlistOffer
+from appointments.services import notify
 from directory.models import Profile
 
 logger = logging.getLogger("appointments.waitlist")
@@ -43,14 +44,11 @@ class FreedPlace:
 
 
 def notify_waitlist_offer(offer: WaitlistOffer) -> None:
-    """THE hook for the `waitlist_offer` notification. Runs inside the offer's transaction.
-
-    When the notifications app lands, write the outbox row here (same transaction, as DOMAIN.md "Notifications"
-    requires) with the plain context below; nothing else needs to change.
-    """
+    """Write the `waitlist_offer` outbox row inside the offer's transaction (DOMAIN.md "Notifications")."""
     logger.info(
         "waitlist offer %s to entry %s: %s until %s", offer.pk, offer.entry_id, offer.start_at, offer.expires_at
     )
+    notify.on_waitlist_offer(offer, now=offer.offered_at)
 
 
 def _lock_place(place: FreedPlace) -> None:

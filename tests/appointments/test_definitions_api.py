@@ -26,7 +26,7 @@ BASE = "/api/v3/appointment-definitions"
 
 NOTIFICATION_FIELDS = {
     name
-    for event in ("created", "confirmed", "cancelled", "rejected", "completed", "reminder")
+    for event in ("created", "confirmed", "cancelled", "rejected", "completed", "reminder", "waitlist_offer")
     for name in (f"{event}_target_id", f"notify_{event}_offset_days", f"notify_{event}_offset_hours")
 }
 DEFINITION_FIELDS = {

@@ -347,3 +347,41 @@ def test_a_claim_that_cannot_book_changes_nothing_and_the_offer_stays_open(place
     waiting.refresh_from_db()
     assert (waiting.status, waiting.appointment_id) == ("active", None)
     assert Appointment.objects.filter(profile=waiting.profile).count() == 0
+
+
+def test_an_offer_writes_the_waitlist_offer_notification_in_the_same_transaction(place):
+    from notifications.models import Notification
+    from tests.notifications.factories import TargetFactory
+
+    definition, location = place
+    target = TargetFactory()
+    definition.waitlist_offer_target = target
+    definition.save()
+    appointment = booked(definition, location, 10)
+    waiting = entry(definition, location, 60)
+
+    with override_settings(WAITLIST_OFFER_MINUTES=15):
+        appointment_transition(appointment_id=appointment.pk, to="cancelled", actor="token:1", now=NOW)
+
+    offer = WaitlistOffer.objects.get()
+    row = Notification.objects.get(event="waitlist_offer")
+    assert (row.subject_type, row.subject_id, row.target_id, row.due_at, row.status, row.location_id) == (
+        "waitlist_offer", str(offer.pk), target.pk, NOW, "pending", location.pk,
+    )  # fmt: skip
+    assert row.context["offer"]["waitlist_entry_id"] == waiting.pk
+    assert row.context["offer"]["local_start"] == local(DAY, 10).astimezone(location.timezone).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    assert row.context["offer"]["expires_at"] == (NOW + timedelta(minutes=15)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert row.context["profile"]["id"] == str(waiting.profile_id)
+
+
+def test_without_a_waitlist_offer_target_an_offer_writes_no_notification(place):
+    from notifications.models import Notification
+
+    definition, location = place
+    appointment = booked(definition, location, 10)
+    entry(definition, location, 60)
+    appointment_transition(appointment_id=appointment.pk, to="cancelled", actor="token:1", now=NOW)
+    assert WaitlistOffer.objects.count() == 1
+    assert not Notification.objects.filter(event="waitlist_offer").exists()
