@@ -30,6 +30,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "visits.visit": ("view", "add", "change"),
         "notifications.notification": ("view",),
         "notifications.deliveryattempt": ("view",),
+        "questionnaires.submission": ("view",),
+        "questionnaires.answer": ("view",),
+        "questionnaires.rating": ("view",),
     },
     MANAGER: {
         "appointments.*": ALL,

@@ -3,6 +3,8 @@ free slots, and the move buttons. Reads come from selectors, every write from th
 
 from __future__ import annotations
 
+import contextlib
+import json
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -30,6 +32,7 @@ from config.errors import DomainError
 from directory.console import Card, Link, console_link, dashboard_card, locations_for
 from directory.models import Location, Profile
 from directory.services.profiles import profile_create
+from questionnaires.selectors import active_form
 
 MOVE_LABELS = {
     S.CONFIRMED: "Approve",
@@ -247,14 +250,17 @@ class ConsolePages:
             except DomainError as exc:
                 error = _message(exc)
             chosen = _slot_start(request.GET.get("slot", ""))
+        booking_form = None
         if chosen is not None:
+            booking_form = _booking_form(search.cleaned_data["definition"])
             customer = CustomerForm(request.POST if request.method == "POST" else None)
             term = request.GET.get("q", "").strip()
             if term:
                 matches = list(_profile_search(term)[:10])
             if request.method == "POST" and customer.is_valid():
                 try:
-                    appointment = self._book(request, search.cleaned_data, chosen, customer.cleaned_data)
+                    answers = _answers_from(booking_form, request.POST)
+                    appointment = self._book(request, search.cleaned_data, chosen, customer.cleaned_data, answers)
                 except DomainError as exc:
                     errors = _messages(exc)
                 else:
@@ -262,13 +268,13 @@ class ConsolePages:
                     return HttpResponseRedirect(reverse("admin:appointments_appointment_change", args=[appointment.pk]))
         return self._page(
             request, "book.html", "Book from free slots", search=search, slots=slots, error=error, chosen=chosen,
-            customer=customer, matches=matches, errors=errors, query=request.GET.urlencode(),
+            customer=customer, matches=matches, errors=errors, query=request.GET.urlencode(), booking_form=booking_form,
             base_query=_without(request.GET, "slot", "q"),
             chosen_local=chosen.astimezone(search.cleaned_data["location"].timezone) if chosen else None,
             page_tz=search.cleaned_data["location"].timezone if search.is_bound and search.is_valid() else None,
         )  # fmt: skip
 
-    def _book(self, request, data: dict, start: datetime, customer: dict) -> Appointment:
+    def _book(self, request, data: dict, start: datetime, customer: dict, answers: list) -> Appointment:
         with transaction.atomic():
             profile = customer["profile"]
             if profile is None:
@@ -281,6 +287,7 @@ class ConsolePages:
                 BookingRequest(
                     definition_id=data["definition"].pk, profile_id=str(profile.pk), location_id=data["location"].pk,
                     start=start, assigned_staff_id=str(staff.pk) if staff else None, notes=customer["notes"] or "",
+                    answers=answers,
                 ),
                 actor=actor_of(request),
             )  # fmt: skip
@@ -319,6 +326,38 @@ class ConsolePages:
             slots=[slot for slot in slots if slot.start != appointment.scheduled_start_at], error=error,
             errors=errors, previous=day - timedelta(days=1), next=day + timedelta(days=1),
         )  # fmt: skip
+
+
+def _booking_form(definition: AppointmentDefinition):
+    """The definition's active booking questionnaire (questionnaires.selectors.Form), or None."""
+    if definition.booking_questionnaire_id is None:
+        return None
+    return active_form(definition.booking_questionnaire_id)
+
+
+def _answers_from(form, post) -> list[dict]:
+    """The booking form's inputs (named `answer-<mapping key>`) as the booking service's answers, typed as the
+    API would send them; the service validates them (errors keyed `answers.<mapping key>`)."""
+    if form is None:
+        return []
+    answers = []
+    for slot in form.slots:
+        kind = slot.question_version.type
+        name = f"answer-{slot.mapping_key}"
+        value = post.getlist(name) if kind == "multi_select" else post.get(name, "").strip()
+        if value in ("", []):
+            continue
+        if kind == "boolean":
+            value = value == "true"
+        elif kind in ("number", "slider"):
+            with contextlib.suppress(ValueError):  # the service refuses it with the question's own message
+                number = float(value)
+                value = int(number) if number.is_integer() else number
+        elif kind == "json":
+            with contextlib.suppress(ValueError):  # the service refuses it
+                value = json.loads(value)
+        answers.append({"questionnaire_question_id": slot.pk, "value": value})
+    return answers
 
 
 def _stack(appointments: list[Appointment]) -> int:

@@ -281,3 +281,35 @@ def test_appointments_export_from_the_list_to_csv_and_excel_in_local_time(client
     workbook = export("xlsx")
     assert workbook["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert workbook.content[:2] == b"PK"
+
+
+def test_booking_from_free_slots_answers_the_booking_questionnaire(client, melbourne):
+    from appointments.models import Appointment as Booked
+    from questionnaires.models import Answer
+    from tests.questionnaires.factories import QuestionFactory, QuestionnaireFactory
+
+    location, definition = melbourne
+    size = QuestionFactory(handle="size", label="Your size?", type="single_select",
+                           options=[{"value": "s", "label": "Small"}, {"value": "m", "label": "Medium"}])  # fmt: skip
+    gift = QuestionFactory(handle="gift", label="Gift wrap?", type="boolean")
+    definition.booking_questionnaire = QuestionnaireFactory(
+        name="Fitting form", purpose="booking",
+        questions=[{"mapping_key": "size", "question_id": size.pk, "is_required": True},
+                   {"mapping_key": "gift", "question_id": gift.pk}],
+    )  # fmt: skip
+    definition.save()
+    url = (f"{reverse('admin:appointments_appointment_book')}?definition={definition.pk}&location={location.pk}"
+           "&date=2026-12-02&slot=2026-12-01T22:00:00%2B00:00")  # fmt: skip
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(url)
+        assert 'name="answer-size"' in page.content.decode() and "Your size?" in page.content.decode()
+        missing = client.post(url, {"first_name": "Olivia"})
+        assert missing.context["errors"] == ["This question is required."]
+        assert Booked.objects.count() == 0 and Profile.objects.count() == 0
+        booked = client.post(url, {"first_name": "Olivia", "answer-size": "m", "answer-gift": "true"})
+    assert booked.status_code == 302
+    appointment = Booked.objects.get()
+    assert appointment.questionnaire_version_id == definition.booking_questionnaire.current_version_id
+    assert sorted((a.slot.mapping_key, a.value) for a in Answer.objects.select_related("slot")) == [
+        ("gift", True), ("size", "m")
+    ]  # fmt: skip

@@ -36,6 +36,7 @@ def test_the_operator_role_holds_exactly_the_front_desk_permissions():
         "appointments.view_waitlistoffer", "appointments.view_waitlistevent",
         "visits.view_visit", "visits.add_visit", "visits.change_visit",
         "notifications.view_notification", "notifications.view_deliveryattempt",
+        "questionnaires.view_submission", "questionnaires.view_answer", "questionnaires.view_rating",
     }  # fmt: skip
 
 
