@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
 
 from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment
@@ -91,10 +93,12 @@ def test_an_operator_runs_the_day_from_the_dashboard_and_the_day_schedule(browse
         block = browser.find_element(By.CSS_SELECTOR, f'.appt[data-appointment="{requested.pk}"]')
         ActionChains(browser).move_to_element(block).perform()  # a narrow block opens on hover
         block.find_element(By.CSS_SELECTOR, 'button[data-move="confirmed"]').click()
+        WebDriverWait(browser, 10).until(staleness_of(block))  # the page reloads after the move
         assert "Approve done" in browser.find_element(By.CSS_SELECTOR, "ul.messagelist").text
         block = browser.find_element(By.CSS_SELECTOR, f'.timeline-row[data-lane="{noah.pk}"] .appt')
         ActionChains(browser).move_to_element(block).perform()
         block.find_element(By.CSS_SELECTOR, 'button[data-move="arrived"]').click()
+        WebDriverWait(browser, 10).until(staleness_of(block))
         assert "Check in done" in browser.find_element(By.CSS_SELECTOR, "ul.messagelist").text
         browser.get(f"{live_server.url}/admin/")
         assert cards(browser)["Arrived"] == "1"
@@ -111,6 +115,7 @@ def test_an_operator_books_a_new_customer_through_the_slot_picker(browser, live_
     with time_machine.travel(NOW, tick=True):
         browser_login(browser, live_server.url, "olive", "pw")
         browser.find_element(By.LINK_TEXT, "Book").click()
+        browser.find_element(By.ID, "slot-search")  # the dashboard has a location picker too: wait for this page
         locations = [option.text for option in browser.find_elements(By.CSS_SELECTOR, "[name=location] option")]
         assert locations == ["---------", "Melbourne CBD"]
         browser.find_element(By.CSS_SELECTOR, "[name=definition] option:nth-child(2)").click()
