@@ -7,7 +7,13 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from directory.console import ConsoleModelAdmin, ConsoleStackedInline, ConsoleTabularInline, ExportableConsoleAdmin
+from directory.console import (
+    ConsoleModelAdmin,
+    ConsoleStackedInline,
+    ConsoleTabularInline,
+    ExportableConsoleAdmin,
+    actor_of,
+)
 from directory.models import (
     ApiToken,
     Location,
@@ -127,7 +133,7 @@ class ApiTokenAdmin(ConsoleModelAdmin):
             scopes=obj.scopes,
             profile=obj.profile,
             expires_at=obj.expires_at,
-            created_by=f"user:{request.user.pk}",
+            created_by=actor_of(request),
         )
         obj.pk = token.pk
         obj._state.adding = False

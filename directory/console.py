@@ -143,6 +143,11 @@ for _link in (
     console_link(_link)
 
 
+def actor_of(request) -> str:
+    """How the audit trail names a console user (DOMAIN.md "Appointment lifecycle": `user:<id>`)."""
+    return f"user:{request.user.pk}"
+
+
 def location_ids_for(user) -> frozenset[int] | None:
     """The ids of the locations this admin user may see, or None for all of them (superusers, and users without
     an OperatorAccess row). Read once per request: the answer is kept on the user object."""

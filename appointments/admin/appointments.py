@@ -21,7 +21,7 @@ from appointments.services.booking import BookingRequest, appointment_book
 from appointments.services.lifecycle import appointment_reschedule, appointment_transition, appointment_update
 from config.errors import DomainError
 from config.localtime import local_day_bounds, local_label, localize
-from directory.console import ConsoleTabularInline, ExportableConsoleAdmin
+from directory.console import ConsoleTabularInline, ExportableConsoleAdmin, actor_of
 from directory.models import Location
 
 # API field names a service error may name -> the admin form's field names.
@@ -33,10 +33,6 @@ FORM_FIELDS = {
     "scheduled_start_at": "local_start",
     "scheduled_end_at": "local_start",
 }
-
-
-def actor_of(request) -> str:
-    return f"user:{request.user.pk}"
 
 
 class AppointmentForm(forms.ModelForm):

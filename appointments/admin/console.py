@@ -29,7 +29,7 @@ from appointments.models import Appointment, AppointmentDefinition
 from appointments.services.booking import BookingRequest, appointment_book
 from appointments.services.lifecycle import ALLOWED, appointment_reschedule, appointment_transition
 from config.errors import DomainError
-from directory.console import Card, Link, console_link, dashboard_card, locations_for
+from directory.console import Card, Link, actor_of, console_link, dashboard_card, locations_for
 from directory.models import Location, Profile
 from directory.services.profiles import profile_create
 from questionnaires.selectors import active_form
@@ -42,10 +42,6 @@ MOVE_LABELS = {
     S.NO_SHOW: "No-show",
     S.CANCELLED: "Cancel",
 }
-
-
-def actor_of(request) -> str:
-    return f"user:{request.user.pk}"
 
 
 def changelist_url(location, **params) -> str:

@@ -22,16 +22,12 @@ from appointments.models import QueueEntry, QueueEvent
 from appointments.queue_selectors import queue_entries, queue_figures
 from appointments.services.queue import queue_transition
 from config.errors import DomainError
-from directory.console import ConsoleModelAdmin, ConsoleTabularInline, locations_for
+from directory.console import ConsoleModelAdmin, ConsoleTabularInline, actor_of, locations_for
 from directory.models import Location
 
 BOARD_REFRESH_SECONDS = 10
 MOVES = {"call": QueueStatus.CALLED, "serve": QueueStatus.SERVED, "return": QueueStatus.WAITING,
          "cancel": QueueStatus.CANCELLED}  # fmt: skip
-
-
-def actor_of(request) -> str:
-    return f"user:{request.user.pk}"
 
 
 def local(value, tz) -> str:

@@ -9,11 +9,7 @@ from appointments.enums import HOLDING_STATUSES, OfferStatus, WaitlistStatus
 from appointments.models import Appointment, WaitlistEntry, WaitlistEvent, WaitlistOffer
 from appointments.services.waitlist import waitlist_transition
 from config.errors import DomainError
-from directory.console import ConsoleModelAdmin, ConsoleTabularInline
-
-
-def actor_of(request) -> str:
-    return f"user:{request.user.pk}"
+from directory.console import ConsoleModelAdmin, ConsoleTabularInline, actor_of
 
 
 def local(value, tz) -> str:
