@@ -163,6 +163,19 @@ CONSOLE_PAGES = {
     "profiles": "/admin/directory/profile/",
     "tokens": "/admin/directory/apitoken/",
     "users": "/admin/auth/user/",
+    "queue-boards": "/admin/appointments/queueentry/board/",
+    "queue-board": "/admin/appointments/queueentry/board/{melbourne}/",
+    "queue": "/admin/appointments/queueentry/",
+    "waitlist": "/admin/appointments/waitlistentry/",
+    "visits": "/admin/visits/visit/",
+    "footfall": "/admin/visits/visit/footfall/?location={melbourne}&start_date=2026-11-01&end_date=2026-11-30",
+    "questions": "/admin/questionnaires/question/",
+    "questionnaires": "/admin/questionnaires/questionnaire/",
+    "submissions": "/admin/questionnaires/submission/",
+    "ratings": "/admin/questionnaires/rating/",
+    "nps": "/admin/questionnaires/rating/nps/",
+    "targets": "/admin/notifications/target/",
+    "outbox": "/admin/notifications/notification/",
 }
 
 
