@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from config.localtime import local_label
 from directory.console import ConsoleModelAdmin, locations_for
 from directory.models import Location
 from visits.enums import VisitSource
@@ -84,7 +85,7 @@ class VisitAdmin(ConsoleModelAdmin):
 
     @admin.display(description="Visited (local)", ordering="visited_at")
     def local_time(self, obj: Visit) -> str:
-        return obj.visited_at.astimezone(obj.location.timezone).strftime("%a %d %b %Y %H:%M %Z")
+        return local_label(obj.visited_at, obj.location.timezone)
 
     @admin.display(description="Customer", ordering="profile__last_name")
     def customer(self, obj: Visit) -> str:

@@ -22,6 +22,7 @@ from appointments.models import QueueEntry, QueueEvent
 from appointments.queue_selectors import queue_entries, queue_figures
 from appointments.services.queue import queue_transition
 from config.errors import DomainError
+from config.localtime import local_label
 from directory.console import ConsoleModelAdmin, ConsoleTabularInline, actor_of, locations_for
 from directory.models import Location
 
@@ -81,7 +82,7 @@ class QueueEntryAdmin(ConsoleModelAdmin):
 
     @admin.display(description="Joined (local)", ordering="created_at")
     def joined(self, obj: QueueEntry) -> str:
-        return obj.created_at.astimezone(obj.location.timezone).strftime("%a %d %b %H:%M %Z")
+        return local_label(obj.created_at, obj.location.timezone, "%a %d %b %H:%M %Z")
 
     @admin.display(description="Who")
     def who(self, obj: QueueEntry) -> str:

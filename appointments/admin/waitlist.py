@@ -9,11 +9,12 @@ from appointments.enums import HOLDING_STATUSES, OfferStatus, WaitlistStatus
 from appointments.models import Appointment, WaitlistEntry, WaitlistEvent, WaitlistOffer
 from appointments.services.waitlist import waitlist_transition
 from config.errors import DomainError
+from config.localtime import local_label
 from directory.console import ConsoleModelAdmin, ConsoleTabularInline, actor_of
 
 
 def local(value, tz) -> str:
-    return value.astimezone(tz).strftime("%a %d %b %Y %H:%M %Z") if value else "-"
+    return local_label(value, tz) or "-"
 
 
 class WaitlistOfferInline(ConsoleTabularInline):
