@@ -1,5 +1,5 @@
 """Every operation of the OpenAPI schema, called by nine principals; the expected status of each pair is the table
-MATRIX below (docs/security.md "Authorization").
+MATRIX below (docs/api.md "Authorization").
 
 Each operation is one test that plants the world (tests/security/matrix_setup.py) and calls the operation once per
 principal, rolling back after each call so that a DELETE by one does not change what the next one gets. Path
