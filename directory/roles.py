@@ -44,6 +44,59 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# What a staff user's session may do through /api/v3: an API scope is granted when the user holds every Django
+# permission listed for it (config/api/auth.py principal_of asks staff_api_scopes). A read scope follows the
+# area's main model; a write scope needs add, change and delete of every model the area writes, because one
+# scope covers them all (appointments:write also edits definitions, questionnaires and visits). So an Operator
+# reads locations, profiles and appointments through the API and changes nothing there; a Manager may do
+# what an `admin` token does. A user limited to some locations (an OperatorAccess row) gets no scope at all:
+# the API does not filter by location, so such a user works in the console only.
+API_SCOPE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "locations:read": ("directory.view_location",),
+    "locations:write": (
+        *(f"directory.{action}_{model}" for model in ("location", "staffassignment") for action in ALL[1:]),
+    ),
+    "profiles:read": ("directory.view_profile",),
+    "profiles:write": (*(f"directory.{action}_profile" for action in ALL[1:]),),
+    "appointments:read": ("appointments.view_appointment",),
+    "appointments:write": (
+        *(
+            f"{app}.{action}_{model}"
+            for app, model in (
+                ("appointments", "appointment"),
+                ("appointments", "appointmentdefinition"),
+                ("appointments", "waitlistentry"),
+                ("appointments", "queueentry"),
+                ("visits", "visit"),
+                ("questionnaires", "question"),
+                ("questionnaires", "questionnaire"),
+            )
+            for action in ALL[1:]
+        ),
+    ),
+    "tokens:write": (*(f"directory.{action}_apitoken" for action in ALL[1:]),),
+    # Targets hold webhook secrets; with every other scope they make `admin`.
+    "admin": (*(f"notifications.{action}_target" for action in ALL), "notifications.view_notification"),
+}
+
+
+def staff_api_scopes(user) -> frozenset[str]:
+    """The API scopes of a console user's session (see API_SCOPE_PERMISSIONS); kept on the user object."""
+    if not (getattr(user, "is_authenticated", False) and user.is_staff and user.is_active):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset({"admin"})
+    if not hasattr(user, "_api_scopes"):
+        from directory.models import OperatorAccess  # roles.py also serves migrations: no model import at the top
+
+        if OperatorAccess.objects.filter(user=user).exists():
+            user._api_scopes = frozenset()
+        else:
+            held = {scope for scope, perms in API_SCOPE_PERMISSIONS.items() if user.has_perms(perms)}
+            user._api_scopes = frozenset({"admin"} if held == set(API_SCOPE_PERMISSIONS) else held - {"admin"})
+    return user._api_scopes
+
+
 def _codenames(apps, spec: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
     """(app_label, codename) pairs of the permissions a role's table names, for the models that exist."""
     pairs = []

@@ -362,8 +362,10 @@ class AppointmentViewSet(ResourceViewSet):
 
     def _create(self):
         scoped = "profile_id" in self.kwargs  # /profiles/{uuid}/appointments: the profile comes from the URL
+        # Resolved before the body is read: somebody else's profile is a 404 for a customer, whatever the body.
+        url_profile_id = self.scoped_profile_id() if scoped else None
         data = self.validated_input_of(self.input_serializer_class)
-        profile_id = self.scoped_profile_id() if scoped else data["profile_id"]
+        profile_id = url_profile_id if scoped else data["profile_id"]
         booking = BookingRequest(
             definition_id=data["appointment_definition_id"],
             profile_id=str(profile_id),

@@ -154,11 +154,13 @@ class WaitlistViewSet(ResourceViewSet):
     )
     def create(self, request, *args, **kwargs):
         scoped = "profile_id" in self.kwargs
+        # Resolved before the body is read: somebody else's profile is a 404 for a customer, whatever the body.
+        url_profile_id = self.scoped_profile_id() if scoped else None
         data = self.validated_input_of(ProfileWaitlistCreateInput if scoped else WaitlistCreateInput)
         customer = self.principal.is_customer
         entry = waitlist_join(
             definition_id=data["appointment_definition_id"],
-            profile_id=self.scoped_profile_id() if scoped else data["profile_id"],
+            profile_id=url_profile_id if scoped else data["profile_id"],
             location_id=data["location_id"], desired_start_at=data.get("desired_start_at"),
             timezone_=data.get("timezone"), desired_staff_id=data.get("desired_staff_id"),
             notes=data.get("notes") or "", meta=data.get("meta"), actor=self.principal.actor,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from directory.enums import Scope, TokenKind
+from directory.roles import staff_api_scopes
 from directory.selectors import token_authenticate
 
 
@@ -47,8 +48,8 @@ def principal_of(request) -> Principal | None:
     if isinstance(user, Principal):
         return user
     if user is not None and getattr(user, "is_authenticated", False):
-        scopes = frozenset({Scope.ADMIN}) if user.is_staff and user.is_active else frozenset()
-        return Principal(kind="user", actor=f"user:{user.pk}", scopes=scopes)
+        # A console session may do through the API what the user's role allows (directory/roles.py).
+        return Principal(kind="user", actor=f"user:{user.pk}", scopes=staff_api_scopes(user))
     return None
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,7 @@ from config.api.throttling import TokenRateThrottle
 from directory.api.views import LocationViewSet
 from directory.enums import Scope
 from directory.models import Location
+from directory.roles import OPERATOR
 from directory.services.tokens import token_revoke
 from tests.conftest import BearerClient
 from tests.factories import LocationFactory
@@ -559,7 +561,9 @@ class TestAuthentication:
         assert_error(customer.get("/api/v3/profiles/me"), 401, "unauthenticated", set())
 
     def test_staff_user_session_may_use_the_api(self, client):
+        # What a session may do follows the user's role (directory/roles.py API_SCOPE_PERMISSIONS).
         user = get_user_model().objects.create_user("staff", password="pw", is_staff=True)
+        user.groups.add(Group.objects.get(name=OPERATOR))
         client.force_login(user)
 
         response = client.get(LOCATIONS, HTTP_ACCEPT="application/json")
