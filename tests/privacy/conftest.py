@@ -136,9 +136,7 @@ def _submission(profile: Profile, location: Location) -> Submission:
         QuestionFactory(handle="size", type="single_select", options=SIZES),
         QuestionFactory(handle="email", type="email", link_type="profile", link_target="email"),
     ]
-    questionnaire = QuestionnaireFactory(
-        questions=[{"mapping_key": q.handle, "question_id": q.pk} for q in questions]
-    )
+    questionnaire = QuestionnaireFactory(questions=[{"mapping_key": q.handle, "question_id": q.pk} for q in questions])
     form = active_form(questionnaire.pk)
     by_key = {slot.mapping_key: slot.pk for slot in form.slots}
     values = {"story": "My dog Rex", "age": 36, "size": "s", "email": "ada@example.com"}
@@ -155,6 +153,7 @@ def world(db) -> World:
 
 def log_entry_repr(profile: Profile) -> list[str]:
     return list(
-        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Profile), object_id=str(profile.pk))
-        .values_list("object_repr", flat=True)
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Profile), object_id=str(profile.pk)
+        ).values_list("object_repr", flat=True)
     )

@@ -50,13 +50,17 @@ def test_export_writes_everything_about_the_person_as_json(world):
     assert "key_hash" not in token and world.raw_token not in out
     [appointment] = document["appointments"]
     assert (appointment["id"], appointment["notes"], appointment["status"]) == (
-        world.appointment.pk, "Ada prefers Dr Who", "completed"
+        world.appointment.pk,
+        "Ada prefers Dr Who",
+        "completed",
     )
     assert [(e["to_status"], e["reason"]) for e in appointment["events"]] == [("completed", "Ada was late")]
     assert [(link["type"], link["target_id"]) for link in appointment["links"]] == [("list", "vip")]
     [entry] = document["waitlist_entries"]
     assert (entry["notes"], [o["id"] for o in entry["offers"]], len(entry["events"])) == (
-        "Mornings only", [world.offer.pk], 1
+        "Mornings only",
+        [world.offer.pk],
+        1,
     )
     [queued] = document["queue_entries"]
     assert (queued["notes"], [e["reason"] for e in queued["events"]]) == ("Wheelchair", ["Ada asked for Sam"])

@@ -21,6 +21,7 @@ from config.errors import NotFound
 from directory.models import ApiToken, AuditRecord
 from questionnaires.models import Answer
 from questionnaires.reports import rating_report
+from tests.conftest import BearerClient
 from tests.privacy.conftest import AT, DAY, log_entry_repr
 from visits.selectors import footfall
 
@@ -76,7 +77,9 @@ def test_erase_keeps_visits_and_numeric_answers_and_empties_free_text(world):
     assert world.appointment_visit.notes == ""
     world.submission.refresh_from_db()
     assert (world.submission.profile_id, world.submission.context) == (world.ada.pk, None)
-    answers = {a.slot.mapping_key: (a.value, a.mapping_status) for a in Answer.objects.filter(submission=world.submission)}
+    answers = {
+        a.slot.mapping_key: (a.value, a.mapping_status) for a in Answer.objects.filter(submission=world.submission)
+    }
     assert answers == {"story": (None, "skipped"), "age": (36, "skipped"), "size": ("s", "skipped"),
                        "email": (None, "skipped")}  # fmt: skip
     world.rating.refresh_from_db()
@@ -97,10 +100,16 @@ def test_erase_scrubs_and_cancels_the_outbox_rows_about_the_person(world):
     world.offer_notification.refresh_from_db()
     assert world.offer_notification.status == "sent"
     assert world.offer_notification.context["profile"] == {
-        "id": str(world.ada.pk), "first_name": "", "last_name": "", "email": ""
+        "id": str(world.ada.pk),
+        "first_name": "",
+        "last_name": "",
+        "email": "",
     }
     world.bob_notification.refresh_from_db()
-    assert (world.bob_notification.status, world.bob_notification.context["profile"]["first_name"]) == ("pending", "Bob")
+    assert (world.bob_notification.status, world.bob_notification.context["profile"]["first_name"]) == (
+        "pending",
+        "Bob",
+    )
 
 
 def test_erase_drops_stored_responses_that_name_the_person(world):
@@ -190,3 +199,14 @@ def test_scrub_context_keeps_everything_but_the_person():
         "profile": {"id": "p", "first_name": "", "last_name": "", "email": ""},
     }  # fmt: skip
     assert context["profile"] == {"id": "p", "email": "e"}
+
+
+def test_the_erased_persons_token_gets_401_on_the_next_request(world):
+    client = BearerClient(world.raw_token)
+    assert client.get("/api/v3/profiles/me").status_code == 200
+
+    profile_erase(world.ada.pk, actor="user:7")
+
+    response = client.get("/api/v3/profiles/me")
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
