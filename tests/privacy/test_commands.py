@@ -129,6 +129,8 @@ def test_the_default_actor_is_the_login_name(db, monkeypatch):
     assert list(AuditRecord.objects.values_list("actor", flat=True)) == ["cli:dpo"]
 
 
+# run_from_argv closes the database connections as manage.py does, so the test cannot sit in a test transaction.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("name", ["erase_profile", "export_profile"])
 @pytest.mark.parametrize(
     ("given", "message"), [(UNKNOWN, f"No profile {UNKNOWN}."), ("ada", "No profile ada: not a UUID.")]
