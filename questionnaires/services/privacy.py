@@ -3,7 +3,8 @@
 Submissions, answers and ratings stay so that response counts and NPS/CSAT reports keep them. What is erased:
 every free-text answer (any type but number, slider, yes/no and the selects), every answer routed to the profile
 (it is profile data, whatever its type), the submission's context, rating comments, and routing errors (they may
-quote the value). Answers still waiting to be routed are skipped, so routing never writes the erased data back.
+quote the value). Answers routed to the profile and not yet routed are skipped, so routing never writes the erased
+data back; the other routes (ratings) still run, so reports still count them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def questionnaires_erase(profile_id, *, appointment_ids, now: datetime) -> dict[
     submission_ids = list(submissions_of(profile_id, appointment_ids).values_list("pk", flat=True))
     Submission.objects.filter(pk__in=submission_ids).filter(context__isnull=False).update(context=None)
     answers = Answer.objects.filter(submission_id__in=submission_ids)
-    answers.filter(mapping_status=MappingStatus.PENDING).update(
+    # Routing to the profile would write erased values back; every other route (ratings above all) still runs.
+    answers.filter(link_type=LinkType.PROFILE, mapping_status__in=(MappingStatus.PENDING, MappingStatus.FAILED)).update(
         mapping_status=MappingStatus.SKIPPED, mapping_error=ERASED_NOTE, updated_at=now
     )
     free_text = Q(link_type=LinkType.PROFILE) | ~Q(question_version__type__in=KEPT_TYPES)

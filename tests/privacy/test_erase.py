@@ -19,10 +19,14 @@ from appointments.models import (
 from appointments.services.privacy import profile_erase, scrub_context
 from config.errors import NotFound
 from directory.models import ApiToken, AuditRecord
-from questionnaires.models import Answer
+from questionnaires.models import Answer, Rating
 from questionnaires.reports import rating_report
+from questionnaires.selectors import active_form
+from questionnaires.services.routing import submission_route
+from questionnaires.services.submissions import submission_create
 from tests.conftest import BearerClient
 from tests.privacy.conftest import AT, DAY, log_entry_repr
+from tests.questionnaires.factories import QuestionFactory, QuestionnaireFactory
 from visits.selectors import footfall
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +84,7 @@ def test_erase_keeps_visits_and_numeric_answers_and_empties_free_text(world):
     answers = {
         a.slot.mapping_key: (a.value, a.mapping_status) for a in Answer.objects.filter(submission=world.submission)
     }
-    assert answers == {"story": (None, "skipped"), "age": (36, "skipped"), "size": ("s", "skipped"),
+    assert answers == {"story": (None, "pending"), "age": (36, "pending"), "size": ("s", "pending"),
                        "email": (None, "skipped")}  # fmt: skip
     world.rating.refresh_from_db()
     assert (world.rating.score, world.rating.comment, world.rating.profile_id) == (9, "", world.ada.pk)
@@ -210,3 +214,29 @@ def test_the_erased_persons_token_gets_401_on_the_next_request(world):
     response = client.get("/api/v3/profiles/me")
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
+
+
+def test_routing_after_erasure_never_writes_the_profile_back(world):
+    profile_erase(world.ada.pk, actor="user:7", now=NOW)
+
+    routed = {a.slot.mapping_key: a.mapping_status for a in submission_route(world.submission.pk, now=NOW)}
+
+    assert routed == {"story": "skipped", "age": "skipped", "size": "skipped"}
+    world.ada.refresh_from_db()
+    assert (world.ada.email, world.ada.attributes) == ("", {})
+
+
+def test_a_rating_answer_not_routed_yet_still_becomes_a_rating_after_erasure(world):
+    question = QuestionFactory(type="slider", validation={"min": 0, "max": 10}, link_type="rating", link_target="nps")
+    form = active_form(QuestionnaireFactory(questions=[{"mapping_key": "nps", "question_id": question.pk}]).pk)
+    submission = submission_create(
+        form, [{"questionnaire_question_id": form.slots[0].pk, "value": "10"}], profile_id=world.ada.pk,
+        location_id=world.location.pk, now=AT,
+    )  # fmt: skip
+    profile_erase(world.ada.pk, actor="user:7", now=NOW)
+
+    [answer] = submission_route(submission.pk, now=NOW)
+
+    assert answer.mapping_status == "mapped"
+    assert list(Rating.objects.filter(submission=submission).values_list("profile_id", "score")) == [(world.ada.pk, 10)]
+    assert rating_report("nps", location=world.location, start=DAY, end=DAY)["total"] == 3
