@@ -16,6 +16,7 @@ from directory.console import (
 )
 from directory.models import (
     ApiToken,
+    AuditRecord,
     Location,
     LocationNormalHour,
     LocationSpecialHour,
@@ -145,6 +146,25 @@ class ApiTokenAdmin(ConsoleModelAdmin):
         for token in queryset:
             token_revoke(token, now=now)
         messages.success(request, f"Revoked {queryset.count()} token(s).")
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(ConsoleModelAdmin):
+    """The generic audit trail (erasures and exports of profiles): read-only for everybody."""
+
+    list_display = ("at", "action", "subject_type", "subject_id", "actor")
+    list_filter = ("action", "subject_type")
+    search_fields = ("subject_id", "actor")
+    readonly_fields = ("action", "actor", "subject_type", "subject_id", "at", "data")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class OperatorAccessInline(ConsoleStackedInline):

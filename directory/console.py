@@ -4,8 +4,8 @@ Every app's admin inherits `ConsoleModelAdmin` (or the inlines below) so that th
 everywhere and an operator limited to some locations sees only those: set `location_field` to the ORM path
 from the model to its Location ("location", "appointment__location", ...).
 
-Apps add numbers to the dashboard from their `AppConfig.ready()` with `dashboard_card`; the directory never
-imports them, they register themselves.
+Apps add numbers to the dashboard from their `AppConfig.ready()` with `dashboard_card`, and actions to another
+app's lists with `console_action`; the directory never imports them, they register themselves.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django import forms
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.db import models
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -136,11 +137,30 @@ for _link in (
          "directory.change_staffassignment", 30),
     Link("Setup", "API tokens", "admin:directory_apitoken_changelist", "key", "directory.view_apitoken", 90),
     Link("System", "Users", "admin:auth_user_changelist", "person", "auth.view_user", 10),
+    Link("System", "Audit records", "admin:directory_auditrecord_changelist", "history", "directory.view_auditrecord",
+         40),
     Link("System", "Roles (groups)", "admin:auth_group_changelist", "shield_person", "auth.view_group", 20),
     Link("System", "Periodic tasks", "admin:django_celery_beat_periodictask_changelist", "schedule",
          "django_celery_beat.view_periodictask", 30),
 ):  # fmt: skip
     console_link(_link)
+
+
+# "app_label.model" -> admin actions that other apps add to that model's console list (see ConsoleModelAdmin).
+_actions: dict[str, list[Callable]] = {}
+
+
+def console_action(model_label: str) -> Callable[[Callable], Callable]:
+    """Register an admin action (decorated with `admin.action`, permissions and all) for another app's console
+    list, e.g. `@console_action("directory.profile")`; its permissions are checked like the page's own actions."""
+
+    def register(action: Callable) -> Callable:
+        registered = _actions.setdefault(model_label.lower(), [])
+        if action not in registered:
+            registered.append(action)
+        return action
+
+    return register
 
 
 def actor_of(request) -> str:
@@ -249,6 +269,16 @@ class ConsoleModelAdmin(LocationScoped, ConsoleFields, ModelAdmin):
 
     list_filter_submit = True
     warn_unsaved_form = True
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.actions is None or IS_POPUP_VAR in request.GET:  # as Django: no actions on this page
+            return actions
+        for action in _actions.get(self.model._meta.label_lower, []):
+            required = getattr(action, "allowed_permissions", ())
+            if all(getattr(self, f"has_{name}_permission")(request) for name in required):
+                actions[action.__name__] = (action, action.__name__, getattr(action, "short_description", ""))
+        return actions
 
 
 class ExportableConsoleAdmin(ExportActionMixin, ConsoleModelAdmin):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 from datetime import date
 
 from django.core.management.base import CommandError
@@ -28,3 +29,13 @@ def location_by_key(key: str) -> Location:
     if found is None:
         raise CommandError(f"No location '{key}' (give an id or a handle).")
     return found
+
+
+def command_actor(given: str | None) -> str:
+    """How the audit trail names whoever ran a command: --actor, else `cli:<login name>`."""
+    if given:
+        return given
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name in this environment (a container without a passwd entry)
+        return "cli"
