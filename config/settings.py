@@ -157,7 +157,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.TokenRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_RATE_LIMIT", "6000/min")},
+    # Per token (docs/operations.md "Throttling"): integrations, admin sessions and anonymous callers share the
+    # API_RATE_LIMIT figure; a customer token (one person's app) gets the smaller API_CUSTOMER_RATE_LIMIT.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_RATE_LIMIT", "6000/min"),
+        "customer": os.environ.get("API_CUSTOMER_RATE_LIMIT", "600/min"),
+    },
     "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.OmneoAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

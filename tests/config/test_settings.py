@@ -29,6 +29,7 @@ KNOBS = (
     "CSRF_TRUSTED_ORIGINS",
     "CACHE_URL",
     "API_RATE_LIMIT",
+    "API_CUSTOMER_RATE_LIMIT",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
     "DJANGO_SETTINGS_MODULE",
@@ -215,16 +216,19 @@ def test_a_real_broker_url_is_used_as_given(var_dir):
 # --- other knobs ----------------------------------------------------------------------------------------------------
 
 
-def test_api_rate_limit_comes_from_the_environment(var_dir):
-    values = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir), "API_RATE_LIMIT": "10/min"}, "REST_FRAMEWORK")
+def test_api_rate_limits_come_from_the_environment(var_dir):
+    values = settings_values(
+        {"DEBUG": "1", "VAR_DIR": str(var_dir), "API_RATE_LIMIT": "10/min", "API_CUSTOMER_RATE_LIMIT": "3/sec"},
+        "REST_FRAMEWORK",
+    )
 
-    assert values["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"] == {"token": "10/min"}
+    assert values["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"] == {"token": "10/min", "customer": "3/sec"}
 
 
-def test_default_api_rate_limit(var_dir):
+def test_default_api_rate_limits(var_dir):
     values = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir)}, "REST_FRAMEWORK")
 
-    assert values["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"] == {"token": "6000/min"}
+    assert values["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"] == {"token": "6000/min", "customer": "600/min"}
 
 
 def test_cache_url_selects_redis(var_dir):
