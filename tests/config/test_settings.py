@@ -32,6 +32,8 @@ KNOBS = (
     "API_CUSTOMER_RATE_LIMIT",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    "ADMIN_LOGIN_FAILURE_LIMIT",
+    "ADMIN_LOGIN_COOLOFF_MINUTES",
     "DJANGO_SETTINGS_MODULE",
 )
 
@@ -240,3 +242,15 @@ def test_cache_url_selects_redis(var_dir):
             "LOCATION": "redis://localhost:6379/1",
         }
     }
+
+
+def test_console_login_lockout_comes_from_the_environment(var_dir):
+    names = ("AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "AXES_LOCKOUT_PARAMETERS")
+    default = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir)}, *names)
+    custom = settings_values(
+        {"DEBUG": "1", "VAR_DIR": str(var_dir), "ADMIN_LOGIN_FAILURE_LIMIT": "3", "ADMIN_LOGIN_COOLOFF_MINUTES": "60"},
+        *names,
+    )
+
+    assert default == {"AXES_FAILURE_LIMIT": 5, "AXES_COOLOFF_TIME": "0:15:00", "AXES_LOCKOUT_PARAMETERS": ["username"]}
+    assert custom == {"AXES_FAILURE_LIMIT": 3, "AXES_COOLOFF_TIME": "1:00:00", "AXES_LOCKOUT_PARAMETERS": ["username"]}
