@@ -28,20 +28,15 @@ class TokenRateThrottle(SimpleRateThrottle):
             ident = principal.actor
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
-    def rate_for(self, request) -> str | None:
-        principal = principal_of(request)
-        if principal is not None and principal.is_customer:
-            return self.THROTTLE_RATES.get(self.customer_scope, self.rate)
-        return self.rate
-
     def allow_request(self, request, view):
-        rate = self.rate_for(request)
+        principal = principal_of(request)
+        rate = self.rate
+        if principal is not None and principal.is_customer:
+            rate = self.THROTTLE_RATES.get(self.customer_scope, self.rate)
         if rate is None:
             return True
         self.num_requests, self.duration = self.parse_rate(rate)
         key = self.get_cache_key(request, view)
-        if key is None:
-            return True
         now = time.time()
         window = int(now // self.duration)
         self.retry_after = self.duration - (now % self.duration)
