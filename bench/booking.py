@@ -39,6 +39,7 @@ ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-secret",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback: production settings otherwise redirect to HTTPS
     "DB_CONN_MAX_AGE": "600",
     "API_RATE_LIMIT": "100000000/min",
     "LOG_LEVEL": "ERROR",

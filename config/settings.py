@@ -1,6 +1,7 @@
 """One settings module; every knob comes from the environment (see README "Configuration")."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "axes",
     "config",
     "directory",
     "questionnaires",
@@ -67,7 +69,25 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Console logins (django-axes, docs/operations.md "Console login lockout"): after ADMIN_LOGIN_FAILURE_LIMIT
+# failed logins for one username, that username is refused (even with the right password) for
+# ADMIN_LOGIN_COOLOFF_MINUTES after the last failure; `manage.py axes_reset_username NAME` lifts it earlier.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ADMIN_LOGIN_COOLOFF_MINUTES", "15")))
+# By username, not address: behind a TLS proxy every client has the proxy's address, so an address lockout would
+# lock everybody out. axes.W006 asks for the address too; that is the trade-off it warns about, made on purpose.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -157,7 +177,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.TokenRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_RATE_LIMIT", "6000/min")},
+    # Per token (docs/operations.md "Throttling"): integrations, admin sessions and anonymous callers share the
+    # API_RATE_LIMIT figure; a customer token (one person's app) gets the smaller API_CUSTOMER_RATE_LIMIT.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_RATE_LIMIT", "6000/min"),
+        "customer": os.environ.get("API_CUSTOMER_RATE_LIMIT", "600/min"),
+    },
     "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.OmneoAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -246,6 +271,35 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# HTTPS and browser hardening (docs/operations.md "Production settings"). Always on: no MIME sniffing, no framing,
+# session cookie out of JavaScript's reach. (CSRF_COOKIE_HTTPONLY stays off: Django's docs explain it adds nothing.)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
+
+
+def proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto: https` -> ("HTTP_X_FORWARDED_PROTO", "https"): the header a TLS proxy sets."""
+    if not value.strip():
+        return None
+    name, sep, expected = value.partition(":")
+    if not sep or not name.strip() or not expected.strip():
+        raise ImproperlyConfigured(f"SECURE_PROXY_SSL_HEADER must look like 'X-Forwarded-Proto: https', not {value!r}.")
+    return "HTTP_" + name.strip().upper().replace("-", "_"), expected.strip()
+
+
+# Behind a TLS-terminating proxy: the header (set by the proxy, never passed through from clients) that says the
+# original request was HTTPS. Without it, SECURE_SSL_REDIRECT behind such a proxy redirects forever.
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("SECURE_PROXY_SSL_HEADER", ""))
+
 if not DEBUG:
+    # Production is HTTPS only, and `manage.py check --deploy` is clean with these defaults.
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

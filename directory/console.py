@@ -142,6 +142,7 @@ for _link in (
     Link("System", "Roles (groups)", "admin:auth_group_changelist", "shield_person", "auth.view_group", 20),
     Link("System", "Periodic tasks", "admin:django_celery_beat_periodictask_changelist", "schedule",
          "django_celery_beat.view_periodictask", 30),
+    Link("System", "Login lockouts", "admin:axes_accessattempt_changelist", "lock_person", "axes.view_accessattempt", 40),
 ):  # fmt: skip
     console_link(_link)
 

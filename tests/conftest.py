@@ -23,13 +23,15 @@ def _service_missing(marker: str) -> str | None:
         url = os.environ.get("CELERY_BROKER_URL", "")
         if not url.startswith(("redis://", "amqp://", "pyamqp://")):
             return "needs a real broker: set CELERY_BROKER_URL=redis://... or amqp://..."
+    if marker == "redis" and not os.environ.get("CACHE_URL", "").startswith("redis://"):
+        return "needs Redis as the cache: set CACHE_URL=redis://..."
     if marker == "browser" and not (shutil.which("chromium") and shutil.which("chromedriver")):
         return "needs Debian's chromium and chromium-driver packages"
     return None
 
 
 def pytest_runtest_setup(item):
-    for marker in ("postgres", "broker", "browser"):
+    for marker in ("postgres", "broker", "redis", "browser"):
         if item.get_closest_marker(marker) is None:
             continue
         reason = _service_missing(marker)

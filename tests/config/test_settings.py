@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -29,8 +30,18 @@ KNOBS = (
     "CSRF_TRUSTED_ORIGINS",
     "CACHE_URL",
     "API_RATE_LIMIT",
+    "API_CUSTOMER_RATE_LIMIT",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    "ADMIN_LOGIN_FAILURE_LIMIT",
+    "ADMIN_LOGIN_COOLOFF_MINUTES",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_PROXY_SSL_HEADER",
+    "SESSION_COOKIE_AGE",
+    "ENV_FILE",
     "DJANGO_SETTINGS_MODULE",
 )
 
@@ -215,16 +226,19 @@ def test_a_real_broker_url_is_used_as_given(var_dir):
 # --- other knobs ----------------------------------------------------------------------------------------------------
 
 
-def test_api_rate_limit_comes_from_the_environment(var_dir):
-    values = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir), "API_RATE_LIMIT": "10/min"}, "REST_FRAMEWORK")
+def test_api_rate_limits_come_from_the_environment(var_dir):
+    values = settings_values(
+        {"DEBUG": "1", "VAR_DIR": str(var_dir), "API_RATE_LIMIT": "10/min", "API_CUSTOMER_RATE_LIMIT": "3/sec"},
+        "REST_FRAMEWORK",
+    )
 
-    assert values["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"] == {"token": "10/min"}
+    assert values["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"] == {"token": "10/min", "customer": "3/sec"}
 
 
-def test_default_api_rate_limit(var_dir):
+def test_default_api_rate_limits(var_dir):
     values = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir)}, "REST_FRAMEWORK")
 
-    assert values["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"] == {"token": "6000/min"}
+    assert values["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"] == {"token": "6000/min", "customer": "600/min"}
 
 
 def test_cache_url_selects_redis(var_dir):
@@ -235,4 +249,176 @@ def test_cache_url_selects_redis(var_dir):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://localhost:6379/1",
         }
+    }
+
+
+def test_console_login_lockout_comes_from_the_environment(var_dir):
+    names = ("AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "AXES_LOCKOUT_PARAMETERS")
+    default = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir)}, *names)
+    custom = settings_values(
+        {"DEBUG": "1", "VAR_DIR": str(var_dir), "ADMIN_LOGIN_FAILURE_LIMIT": "3", "ADMIN_LOGIN_COOLOFF_MINUTES": "60"},
+        *names,
+    )
+
+    assert default == {"AXES_FAILURE_LIMIT": 5, "AXES_COOLOFF_TIME": "0:15:00", "AXES_LOCKOUT_PARAMETERS": ["username"]}
+    assert custom == {"AXES_FAILURE_LIMIT": 3, "AXES_COOLOFF_TIME": "1:00:00", "AXES_LOCKOUT_PARAMETERS": ["username"]}
+
+
+# --- production settings --------------------------------------------------------------------------------------------
+
+HARDENING = (
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_PROXY_SSL_HEADER",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "SESSION_COOKIE_AGE",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+    "X_FRAME_OPTIONS",
+)
+
+
+def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
+    """What production sets at the least: DEBUG off, a long random key, its host name. No .env file."""
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "appointments.example.com",
+        "VAR_DIR": str(var_dir),
+        "ENV_FILE": "",
+        **extra,
+    }
+
+
+def test_production_defaults_are_https_only(var_dir):
+    values = settings_values(production_env(var_dir), *HARDENING)
+
+    assert values == {
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": True,
+        "SECURE_PROXY_SSL_HEADER": None,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_AGE": 1209600,
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "X_FRAME_OPTIONS": "DENY",
+    }
+
+
+def test_production_settings_come_from_the_environment(var_dir):
+    env = production_env(
+        var_dir,
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="3600",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="0",
+        SECURE_HSTS_PRELOAD="false",
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https",
+        SESSION_COOKIE_AGE="28800",
+    )
+
+    values = settings_values(env, *HARDENING[:5], "SESSION_COOKIE_AGE")
+
+    assert values == {
+        "SECURE_SSL_REDIRECT": False,
+        "SECURE_HSTS_SECONDS": 3600,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "SESSION_COOKIE_AGE": 28800,
+    }
+
+
+def test_development_has_no_redirect_and_no_hsts(var_dir):
+    values = settings_values({"DEBUG": "1", "VAR_DIR": str(var_dir)}, "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS")
+
+    assert values == {"SECURE_SSL_REDIRECT": "<unset>", "SECURE_HSTS_SECONDS": "<unset>"}
+
+
+@pytest.mark.parametrize("header", ["X-Forwarded-Proto", "X-Forwarded-Proto:", ": https"])
+def test_a_malformed_proxy_ssl_header_refuses_to_start(header, var_dir):
+    result = import_settings(production_env(var_dir, SECURE_PROXY_SSL_HEADER=header))
+
+    assert result.returncode != 0
+    assert (
+        "django.core.exceptions.ImproperlyConfigured: SECURE_PROXY_SSL_HEADER must look like "
+        f"'X-Forwarded-Proto: https', not {header!r}." in result.stderr
+    )
+
+
+def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if key not in KNOBS}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto: https", "DATABASE_URL": "postgres://app@db/appointments"}],
+    ids=["direct", "behind-a-tls-proxy-on-postgres"],
+)
+def test_check_deploy_is_clean_under_the_production_configuration(extra, var_dir):
+    result = deploy_check(production_env(var_dir, **extra))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    # axes.W006 (lock out by address too) is silenced on purpose: see AXES_LOCKOUT_PARAMETERS in the settings.
+    assert result.stdout.strip() == "System check identified no issues (1 silenced)."
+
+
+@pytest.mark.parametrize(
+    ("extra", "warning"),
+    [
+        ({"SECURE_HSTS_SECONDS": "0"}, "security.W004"),
+        ({"SECURE_SSL_REDIRECT": "0"}, "security.W008"),
+        ({"SECURE_HSTS_PRELOAD": "0"}, "security.W021"),
+        ({"SESSION_COOKIE_SECURE": "0"}, "security.W012"),
+        ({"SECRET_KEY": "short"}, "security.W009"),
+    ],
+)
+def test_check_deploy_fails_when_production_is_weakened(extra, warning, var_dir):
+    result = deploy_check(production_env(var_dir, **extra))
+
+    assert result.returncode == 1
+    assert f"({warning})" in result.stderr
+
+
+RESPONSE = """
+import json, django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="appointments.example.com")
+plain = client.get("/admin/login/")
+secure = client.get("/admin/login/", HTTP_X_FORWARDED_PROTO="https")
+cookie = secure.cookies["csrftoken"]
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location")],
+    "secure": [secure.status_code, secure.get("Strict-Transport-Security"), secure.get("X-Content-Type-Options"),
+               secure.get("X-Frame-Options"), secure.get("Referrer-Policy")],
+    "csrf_cookie": [bool(cookie["secure"]), cookie["samesite"]],
+}))
+"""
+
+
+def test_behind_the_proxy_http_redirects_and_https_gets_hsts_and_secure_cookies(var_dir):
+    env = {key: value for key, value in os.environ.items() if key not in KNOBS}
+    env.update(production_env(var_dir, SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https"))
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+
+    result = subprocess.run(
+        [sys.executable, "-c", RESPONSE], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "plain": [301, "https://appointments.example.com/admin/login/"],
+        "secure": [200, "max-age=31536000; includeSubDomains; preload", "nosniff", "DENY", "same-origin"],
+        "csrf_cookie": [True, "Lax"],
     }
