@@ -33,6 +33,18 @@ class ApiDateField(serializers.DateField):
         return parsed
 
 
+class ApiDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 instant inside the API's window."""
+
+    default_error_messages = {"range": OUT_OF_RANGE}
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if not in_api_range(parsed):
+            self.fail("range")
+        return parsed
+
+
 @extend_schema_field(
     {
         "type": "string",
