@@ -577,3 +577,22 @@ def test_the_local_time_conversion_itself_refuses_overflow():
         with pytest.raises(ValidationFailed) as refused:
             localize(value, ZoneInfo(zone), "start")
         assert refused.value.errors == {"start": [f"{value:%Y-%m-%d %H:%M:%S} is out of range."]}
+
+
+@pytest.mark.parametrize(
+    ("question_type", "value"),
+    [("datetime", "0001-01-01T00:00:00+05:00"), ("datetime", "9999-12-31T23:59:59-05:00"),
+     ("datetime", "10000-01-01T00:00:00Z"), ("date", "0000-01-01"), ("date", "10000-01-01")],
+)  # fmt: skip
+def test_questionnaire_answers_with_impossible_dates_are_a_422_on_the_answer(api, world, question_type, value):
+    question = QuestionFactory(type=question_type)
+    form = QuestionnaireFactory(questions=[{"mapping_key": "when", "question_id": question.pk}])
+    slot = form.current_version.slots.get(mapping_key="when").pk
+    before = row_counts()
+
+    response = api.post(f"/api/v3/questionnaires/{form.pk}/submissions",
+                        {"answers": [{"questionnaire_question_id": slot, "value": value}]}, format="json")  # fmt: skip
+
+    message = {"datetime": "Must be an ISO 8601 date and time with an offset.", "date": "Must be a date as YYYY-MM-DD."}
+    assert_envelope(response, 422, "validation_error", {"answers.when": [message[question_type]]})
+    assert row_counts() == before
