@@ -596,3 +596,43 @@ def test_questionnaire_answers_with_impossible_dates_are_a_422_on_the_answer(api
     message = {"datetime": "Must be an ISO 8601 date and time with an offset.", "date": "Must be a date as YYYY-MM-DD."}
     assert_envelope(response, 422, "validation_error", {"answers.when": [message[question_type]]})
     assert row_counts() == before
+
+
+# Numbers beyond what the database holds ------------------------------------------------------------------------------
+
+
+def test_ids_beyond_a_bigint_in_paths_are_not_found(schema, api, world):
+    huge = "9" * 25
+    numeric = ("id", "location_id", "definition_id", "questionnaire_id")
+    for method, path, _op in operations(schema):
+        if not any(f"{{{name}}}" in path for name in numeric):
+            continue
+        url = path
+        for name in numeric:
+            url = url.replace(f"{{{name}}}", huge)
+        url = url.replace("{profile_id}", world["profile_id"])
+        before = row_counts()
+        if method in WRITE_METHODS:  # an empty body may be refused before the lookup (availability asks first)
+            response = send(api, method, url, "{}")
+            assert response.status_code in (404, 422), (method, path, response.content)
+        else:
+            assert_envelope(getattr(api, method)(url), 404, "not_found")
+        assert row_counts() == before, (method, path)
+
+
+def test_integer_fields_beyond_a_bigint_in_bodies_are_refused(schema, api, world):
+    """A 422 (on the field, or on the fields the body lacks when the id is only looked up after them), or a 404 for an
+    id that names the record to act on: never a 500 from the database."""
+    checked = 0
+    for method, path, op in write_operations(schema):
+        url = concrete(path, world, api)
+        before = row_counts()
+        for field, prop in body_properties(schema, op).items():
+            if prop.get("type") != "integer":
+                continue
+            response = send(api, method, url, json.dumps({field: 10**30}))
+            assert response.status_code in (404, 422), (method, path, field, response.content)
+            assert set(response.json()) == {"message", "code", "errors"}
+            checked += 1
+        assert row_counts() == before, (method, path)
+    assert checked > 50
