@@ -345,7 +345,7 @@ BAD_PAGE_VALUES = ["0", "-1", "abc", "1.5", "1e3", " 5", "+5", "1_0", "\u0665", 
 
 
 def test_every_list_refuses_a_bad_page_value_with_422(schema, api, world):
-    """Omneo (Laravel) clamps quietly; a clear 422 tells the client its mistake instead (API.md "Limits")."""
+    """Refused rather than clamped, so that the client learns its mistake (API.md "Pagination")."""
     lists = list(paginated_lists(schema))
     assert len(lists) >= 15
     for path in lists:
