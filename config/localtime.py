@@ -11,12 +11,17 @@ from config.errors import ValidationFailed
 def localize(value: datetime, tz: ZoneInfo, field: str) -> datetime:
     """Make a datetime aware: naive values are wall times in `tz`. A wall time inside a daylight-saving gap is a
     422 on `field`; an ambiguous one (the repeated hour) means its first occurrence (fold=0). Returns UTC."""
-    if value.tzinfo is not None:
-        return value.astimezone(UTC)
-    aware = value.replace(tzinfo=tz, fold=0)
-    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != value:
+    try:
+        if value.tzinfo is not None:
+            return value.astimezone(UTC)
+        aware = value.replace(tzinfo=tz, fold=0)
+        instant = aware.astimezone(UTC)
+        round_trip = instant.astimezone(tz).replace(tzinfo=None)
+    except OverflowError:  # within a day of year 1 or 9999: the offset pushes it out of datetime's range
+        raise ValidationFailed.on(field, f"{value:%Y-%m-%d %H:%M:%S} is out of range.") from None
+    if round_trip != value:
         raise ValidationFailed.on(field, f"{value:%Y-%m-%d %H:%M:%S} does not exist in {tz.key} (daylight-saving gap).")
-    return aware.astimezone(UTC)
+    return instant
 
 
 def local_day_bounds(tz: ZoneInfo, day: date) -> tuple[datetime, datetime]:

@@ -311,4 +311,7 @@ def _datetime(value) -> str:
         raise Invalid("Must be an ISO 8601 date and time with an offset.") from exc
     if moment.tzinfo is None:
         raise Invalid("Must include an offset (e.g. Z or +10:00).")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except OverflowError as exc:  # "0001-01-01T00:00:00+05:00" is before year 1 in UTC
+        raise Invalid("Must be an ISO 8601 date and time with an offset.") from exc

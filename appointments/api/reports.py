@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from appointments.kpis import appointment_report
+from config.api.fields import ApiDateField
 from config.api.serializers import InputSerializer, OutputSerializer
 from config.api.views import ResourceViewSet
 from directory.models import Location
@@ -14,8 +15,8 @@ from directory.models import Location
 
 class ReportQuery(InputSerializer):
     location_id = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), source="location")
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    start_date = ApiDateField()
+    end_date = ApiDateField()
 
 
 class AppointmentReportDaySerializer(OutputSerializer):

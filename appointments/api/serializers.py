@@ -13,7 +13,7 @@ from appointments.models import (
     DefinitionSpecialHour,
     DefinitionStaff,
 )
-from config.api.fields import LenientDateField, LocalDateTimeField
+from config.api.fields import ApiDateField, LenientDateField, LocalDateTimeField
 from config.api.serializers import InputSerializer, OutputModelSerializer, OutputSerializer
 from directory.api.serializers import (
     HOUR_STAMPS,
@@ -233,21 +233,21 @@ class DefinitionInput(serializers.ModelSerializer):
 
 class SlotsInput(serializers.Serializer):
     location_id = serializers.IntegerField()
-    date = serializers.DateField()
+    date = ApiDateField()
     staff_id = serializers.UUIDField(required=False, allow_null=True)
 
 
 class SlotsRangeInput(serializers.Serializer):
     location_id = serializers.IntegerField()
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    start_date = ApiDateField()
+    end_date = ApiDateField()
     staff_id = serializers.UUIDField(required=False, allow_null=True)
     sort = serializers.ChoiceField(choices=["asc", "desc"], required=False, default="asc")
 
 
 class StaffInput(serializers.Serializer):
     location_id = serializers.IntegerField()
-    date = serializers.DateField()
+    date = ApiDateField()
     available_only = serializers.BooleanField(required=False, default=False)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.db.utils import OperationalError
@@ -11,6 +12,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from config.api.parsers import too_large
 from config.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -23,6 +25,7 @@ CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     409: "conflict",
+    413: "payload_too_large",
     415: "unsupported_media_type",
     422: "validation_error",
     429: "throttled",
@@ -79,6 +82,9 @@ def exception_handler(exc, context):  # noqa: C901 - one place maps every error 
         return error_response(422, first_message(errors, "The given data was invalid."), "validation_error", errors)
     if isinstance(exc, Http404):
         return error_response(404, "Not found.")
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE before any parser sees it.
+        return exception_handler(too_large(), context)
     if isinstance(exc, ProtectedError | RestrictedError):
         return error_response(409, "This record is still in use and cannot be deleted.", "in_use")
     if isinstance(exc, exceptions.Throttled):

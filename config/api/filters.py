@@ -11,6 +11,7 @@ A view declares what may be filtered and sorted:
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 
 import django_filters as df
@@ -19,6 +20,7 @@ from django.db.models import Q
 from django_filters.widgets import BooleanWidget
 from rest_framework.filters import BaseFilterBackend
 
+from config.api.fields import OUT_OF_RANGE, in_api_range
 from config.errors import ValidationFailed
 
 FILTER_PARAM = re.compile(r"^filter\[(?P<field>[^\]]+)\](?:\[(?P<op>[^\]]+)\])?$")
@@ -96,6 +98,12 @@ def _param_name(key: str) -> str:
     return f"filter[{field}][{op}]" if op and op != "eq" else f"filter[{field}]"
 
 
+def _dates_in(value) -> list[date]:
+    """The dates and datetimes of a cleaned filter value (one, or the list of an `in`)."""
+    values = value if isinstance(value, list | tuple) else [value]
+    return [v for v in values if isinstance(v, date)]
+
+
 class OmneoFilterBackend(BaseFilterBackend):
     def filter_queryset(self, request, queryset, view):
         fields: dict[str, str] = getattr(view, "filter_fields", {})
@@ -131,6 +139,8 @@ class OmneoFilterBackend(BaseFilterBackend):
             # Applied one by one (as FilterSet.qs does) so that a value the model field itself rejects while the
             # lookup is built (e.g. an unknown time zone) is a 422 on its own parameter, like any other bad value.
             for name, value in filterset.form.cleaned_data.items():
+                if not all(in_api_range(v) for v in _dates_in(value)):
+                    raise ValidationFailed.on(_param_name(name), OUT_OF_RANGE)
                 try:
                     queryset = filterset.filters[name].filter(queryset, value)
                 except DjangoValidationError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -12,16 +13,15 @@ from config.errors import ValidationFailed
 
 DEFAULT_SIZE = 15
 MAX_SIZE = 100
+DIGITS = re.compile(r"[0-9]{1,18}")
 
 
 def _positive_int(request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
+    # ASCII digits only: int() would also take " 5", "+5", "1_000" and "٥".
+    value = int(raw) if DIGITS.fullmatch(raw) else 0
     if value < 1:
         raise ValidationFailed.on(name, f"{name} must be a whole number of at least 1.")
     return value

@@ -57,7 +57,7 @@ ERROR_SCHEMA = {
 }
 
 ERROR_DESCRIPTIONS = {
-    "400": "Malformed JSON body (`bad_request`).",
+    "400": "Malformed JSON body, JSON nested too deep, or a body or query string that is not UTF-8 (`bad_request`).",
     "401": "No token, or an invalid, expired or revoked one (`unauthenticated`).",
     "403": "The token lacks the scope, or a customer token may not call this (`forbidden`).",
     "404": "No such record, or not visible to this token (`not_found`).",
@@ -65,6 +65,7 @@ ERROR_DESCRIPTIONS = {
     "Retry-After), or a lock wait timed out (`lock_timeout`, with Retry-After).",
     "422": "Invalid input (`validation_error`, or the code of the rule that refused it); `errors` names the fields "
     "or query parameters.",
+    "413": "The request body is over the size limit (`payload_too_large`).",
     "429": "Too many requests (`throttled`, with Retry-After).",
 }
 
@@ -73,19 +74,19 @@ def error_codes(*, method: str, path: str, public: bool, is_list: bool, read_onl
     """The error statuses an operation can answer, from how config.api handles every request.
 
     Authentication and scopes (401, 403) unless the view is public; a path parameter can miss (404); a body can
-    be malformed (400) or invalid (422), and so can list filters, sorting and pages (422); writes can conflict (409:
+    be malformed (400), too large (413) or invalid (422), and so can any query string (400, 422); writes can conflict (409:
     in-use deletes, taken slots, lock timeouts on PostgreSQL); every request is throttled (429).
     """
     codes = [] if public else ["401", "403"]
     if "{" in path:
         codes.append("404")
     has_body = method in ("POST", "PUT", "PATCH")
+    # Any query string can be undecodable (400) or carry a NUL (422): API.md "Limits".
+    codes += ["400", "422"]
     if has_body:
-        codes.append("400")
+        codes.append("413")
     if method not in SAFE_METHODS and not read_only_post:
         codes.append("409")
-    if has_body or is_list:
-        codes.append("422")
     codes.append("429")
     return sorted(codes)
 

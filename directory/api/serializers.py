@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
-from config.api.fields import LenientDateField
+from config.api.fields import ApiDateTimeField, LenientDateField
 from config.api.serializers import OutputModelSerializer
 from directory.models import (
     ApiToken,
@@ -201,6 +201,8 @@ class StaffAssignmentSerializer(OutputModelSerializer):
 
 class StaffAssignmentInput(serializers.ModelSerializer):
     profile_id = serializers.PrimaryKeyRelatedField(queryset=Profile.objects.all(), source="profile")
+    starts_at = ApiDateTimeField(required=False, allow_null=True)
+    ends_at = ApiDateTimeField(required=False, allow_null=True)
     excluded_service_handles = serializers.ListField(
         child=serializers.CharField(), required=False, allow_null=True, allow_empty=True
     )
@@ -246,4 +248,4 @@ class IssuedTokenSerializer(TokenSerializer):
 
 class CustomerTokenInput(serializers.Serializer):
     name = serializers.CharField(max_length=255, required=False, default="customer app")
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    expires_at = ApiDateTimeField(required=False, allow_null=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from config.api.fields import ApiDateField
 from config.api.serializers import InputSerializer, OutputModelSerializer, OutputSerializer
 from questionnaires.enums import LinkType, Purpose, QuestionType, WritePolicy
 from questionnaires.models import Question, Questionnaire, QuestionVersion, Rating, Submission
@@ -220,8 +221,8 @@ class RatingSerializer(OutputModelSerializer):
 
 class ReportInput(InputSerializer):
     location_id = serializers.IntegerField()
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    start_date = ApiDateField()
+    end_date = ApiDateField()
     questionnaire_id = serializers.IntegerField(required=False, allow_null=True)
     interval = serializers.ChoiceField(choices=["day", "week", "month"], required=False, allow_null=True)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
-from config.api.fields import LocalDateTimeField
+from config.api.fields import ApiDateField, LocalDateTimeField
 from config.api.serializers import InputSerializer, OutputModelSerializer, OutputSerializer
 from directory.models import Location, Profile
 from visits.enums import VisitSource
@@ -95,8 +95,8 @@ class ProfileVisitInput(VisitInput):
 
 class ReportQuery(InputSerializer):
     location_id = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), source="location")
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    start_date = ApiDateField()
+    end_date = ApiDateField()
 
 
 class FootfallDaySerializer(OutputSerializer):
