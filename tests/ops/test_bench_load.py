@@ -34,7 +34,7 @@ def test_load_benchmark_runs_a_short_mixed_workload_and_cleans_up():
 
     out = done.stdout
     assert done.returncode in (0, 1), done.stderr  # 1: a target missed, which a busy machine may cause
-    assert "warm-up: 10 requests, 0 5xx or dropped" in out
+    assert "warm-up: 10 requests, 0 5xx or dropped; gunicorn on 127.0.0.1:" in out
     assert "offered 10 req/s for 3 s; 30 answered in" in out
     assert "5xx or dropped: 0 (target 0) PASS" in out
     assert "unexpected 4xx: 0 {} (target 0) PASS" in out
