@@ -57,11 +57,18 @@ EXPECTED_REFUSALS = {"book": {(409, "slot_unavailable"), (409, "lock_timeout"), 
 TIMEZONES = ("Australia/Melbourne", "Europe/London", "America/New_York")
 
 
+def positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=60.0, help="measured duration (default 60)")
-    parser.add_argument("--rate", type=float, default=50.0, help="requests per second, fixed (default 50)")
-    parser.add_argument("--warmup", type=float, default=10.0, help="seconds of unmeasured traffic first (10)")
+    parser.add_argument("--seconds", type=positive, default=60.0, help="measured duration (default 60)")
+    parser.add_argument("--rate", type=positive, default=50.0, help="requests per second, fixed (default 50)")
+    parser.add_argument("--warmup", type=positive, default=10.0, help="seconds of unmeasured traffic first (10)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (default 3)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
     parser.add_argument("--appointments", type=int, default=1500, help="appointments booked while seeding")
