@@ -38,7 +38,9 @@ class QueueEntrySerializer(OutputModelSerializer):
         )  # fmt: skip
 
     def _figures(self, entry) -> queue_selectors.QueueFigures:
-        figures = self.context.get("queue_figures") or {}
+        figures = self.context.get("queue_figures")
+        if figures is None:  # kept in the context, so position and estimated wait share one computation
+            figures = self.context["queue_figures"] = {}
         if entry.pk not in figures:
             figures.update(queue_selectors.queue_figures([entry], now=timezone.now()))
         return figures[entry.pk]

@@ -269,6 +269,19 @@ def test_queue_list_has_a_constant_query_count(api, setup, count):
     assert len(captured.captured_queries) == 5
 
 
+def test_one_queue_entry_computes_its_figures_once(api, setup):
+    definition, location = setup
+    first = QueueEntryFactory(definition=definition, location=location, created_at=datetime(2025, 1, 1, tzinfo=UTC))
+    entry = QueueEntryFactory(definition=definition, location=location, created_at=datetime(2025, 1, 2, tzinfo=UTC))
+    api.get(f"{Q}/{first.pk}")
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(f"{Q}/{entry.pk}")
+    data = response.json()["data"]
+    assert (data["position"], data["estimated_wait_minutes"]) == (2, 60)  # 2 x 30 minutes, no staff: 1
+    # token, the entry with its position, service times, staff assignments (none, so no hours): once, not per field
+    assert len(captured.captured_queries) == 4
+
+
 def test_appointments_report(api, setup):
     definition, location = setup
     day = date(2025, 6, 16)
