@@ -14,6 +14,8 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -219,3 +221,49 @@ def subprocess_env(tmp_path) -> dict[str, str]:
 
 def manage(*args: str) -> list[str]:
     return [sys.executable, str(BASE_DIR / "manage.py"), *args]
+
+
+# --- something to book --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Bookable:
+    """A 30-minute definition at a location, with a webhook target for `created` (and `confirmed`), bookable at
+    10:00 local time two days from now (no hours rows: always open; no lead time)."""
+
+    definition: object
+    location: object
+    target: object
+    start: datetime
+
+    def body(self, profile, **extra) -> dict:
+        return {
+            "appointment_definition_id": self.definition.pk,
+            "profile_id": str(profile.pk),
+            "location_id": self.location.pk,
+            "scheduled_start_at": self.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            **extra,
+        }
+
+
+def make_bookable(url: str, **definition) -> Bookable:
+    from django.utils import timezone
+
+    from tests.factories import DefinitionFactory, DefinitionLocationFactory, LocationFactory
+    from tests.notifications.factories import TargetFactory
+
+    target = TargetFactory(url=url)
+    location = LocationFactory()
+    definition = DefinitionFactory(
+        duration_minutes=30, min_lead_minutes=0, created_target=target, confirmed_target=target, **definition
+    )
+    DefinitionLocationFactory(definition=definition, location=location)
+    day = timezone.now().astimezone(location.timezone).date() + timedelta(days=2)
+    start = datetime.combine(day, dt_time(10), tzinfo=location.timezone).astimezone(UTC)
+    return Bookable(definition, location, target, start)
+
+
+def envelope_of(response) -> dict:
+    body = response.json()
+    assert set(body) == {"message", "code", "errors"}, body
+    return body
