@@ -50,7 +50,9 @@ def private_broker(redis_server, monkeypatch):
     # Celery reads the CELERY_BROKER_URL environment variable before its configuration: both must change.
     monkeypatch.setenv("CELERY_BROKER_URL", redis_server.url)
     saved = {name: celery_app.conf[name] for name in OVERRIDES}
-    celery_app.conf.update(broker_url=redis_server.url, result_backend=redis_server.url, worker_hijack_root_logger=False)
+    celery_app.conf.update(
+        broker_url=redis_server.url, result_backend=redis_server.url, worker_hijack_root_logger=False
+    )
     _reset(celery_app)
     yield redis_server
     celery_app.conf.update(saved)
