@@ -113,7 +113,13 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))}
+# CONN_HEALTH_CHECKS: with persistent connections (DB_CONN_MAX_AGE > 0) a connection the server dropped (a restart,
+# pg_terminate_backend, a proxy timeout) is noticed at the start of the next request and replaced, not a 500.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share the file: wait for locks instead of failing, and take the write lock
     # at BEGIN so that a booking's check and insert cannot interleave with another writer.
@@ -231,6 +237,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
+else:
+    # A publish (the dispatcher's after-commit nudge) must never hang a request: one connection attempt, and on
+    # Redis every socket operation bounded, so a broker that is down or frozen costs at most a few seconds.
+    _broker_timeout = float(os.environ.get("BROKER_TIMEOUT_SECONDS", "2"))
+    CELERY_BROKER_CONNECTION_TIMEOUT = _broker_timeout
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        CELERY_BROKER_TRANSPORT_OPTIONS.update(socket_timeout=_broker_timeout, socket_connect_timeout=_broker_timeout)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

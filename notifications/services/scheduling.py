@@ -80,9 +80,13 @@ def notifications_cancel(
 
 
 def enqueue_dispatch() -> None:
-    """Ask a worker to dispatch now. Best effort: with the broker down the rows wait for the next beat tick."""
+    """Ask a worker to dispatch now. Best effort: with the broker down the rows wait for the next beat tick.
+
+    No publish retry, and `ignore_result` so that a Redis result backend is not subscribed to (a frozen Redis would
+    hang the request there, outside the broker's socket timeouts); settings.py bounds the broker connection.
+    """
     try:
-        current_app.send_task(DISPATCH_TASK, retry=False)
+        current_app.send_task(DISPATCH_TASK, retry=False, ignore_result=True)
     except Exception:  # the outbox row is committed; a broker outage must never fail the caller
         logger.warning("could not enqueue the notification dispatcher; the periodic task will deliver", exc_info=True)
 

@@ -24,6 +24,7 @@ KNOBS = (
     "DB_CONN_MAX_AGE",
     "DB_LOCK_TIMEOUT_MS",
     "CELERY_BROKER_URL",
+    "BROKER_TIMEOUT_SECONDS",
     "CELERY_TASK_ALWAYS_EAGER",
     "VAR_DIR",
     "ALLOWED_HOSTS",
@@ -171,6 +172,7 @@ def test_postgres_lock_timeout_and_connection_age_are_configurable(var_dir):
     db = values["DATABASES"]["default"]
     assert db["OPTIONS"] == {"options": "-c lock_timeout=1500"}
     assert db["CONN_MAX_AGE"] == 60
+    assert db["CONN_HEALTH_CHECKS"] is True  # a persistent connection the server dropped is replaced, not a 500
 
 
 def test_default_database_is_sqlite_under_var(var_dir):
@@ -219,8 +221,26 @@ def test_a_real_broker_url_is_used_as_given(var_dir):
         "CELERY_BROKER_TRANSPORT_OPTIONS",
     )
 
-    assert values == {"CELERY_BROKER_URL": "redis://localhost:6379/0", "CELERY_BROKER_TRANSPORT_OPTIONS": "<unset>"}
+    # One connection attempt and bounded socket operations: a broker that is down or frozen never hangs a request.
+    assert values == {
+        "CELERY_BROKER_URL": "redis://localhost:6379/0",
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {"max_retries": 0, "socket_timeout": 2.0, "socket_connect_timeout": 2.0},
+    }
     assert not (var_dir / "celery").exists()
+
+
+def test_broker_timeouts_are_configurable_and_amqp_gets_the_single_attempt(var_dir):
+    env = {"DEBUG": "1", "VAR_DIR": str(var_dir), "BROKER_TIMEOUT_SECONDS": "0.5"}
+    names = ("CELERY_BROKER_TRANSPORT_OPTIONS", "CELERY_BROKER_CONNECTION_TIMEOUT")
+
+    redis = settings_values({**env, "CELERY_BROKER_URL": "redis://localhost:6379/0"}, *names)
+    amqp = settings_values({**env, "CELERY_BROKER_URL": "amqp://guest:guest@localhost:5672//"}, *names)
+
+    assert redis == {
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {"max_retries": 0, "socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        "CELERY_BROKER_CONNECTION_TIMEOUT": 0.5,
+    }
+    assert amqp == {"CELERY_BROKER_TRANSPORT_OPTIONS": {"max_retries": 0}, "CELERY_BROKER_CONNECTION_TIMEOUT": 0.5}
 
 
 # --- other knobs ----------------------------------------------------------------------------------------------------

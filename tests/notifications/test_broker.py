@@ -95,7 +95,7 @@ def test_beat_and_worker_deliver_a_due_notification(receiver, worker, beat):
     assert (row.status, row.attempts) == (Status.SENT, 1)
 
 
-def test_booking_survives_a_broker_outage_and_the_notification_goes_later(receiver):
+def test_booking_survives_a_broker_outage_and_the_notification_goes_later(receiver, monkeypatch):
     target = TargetFactory(url=receiver.url)
     location = LocationFactory()
     definition = DefinitionFactory(created_target=target)
@@ -103,6 +103,8 @@ def test_booking_survives_a_broker_outage_and_the_notification_goes_later(receiv
     day = timezone.now().astimezone(location.timezone).date() + timedelta(days=2)
     start = datetime.combine(day, time(10), tzinfo=location.timezone).astimezone(UTC)
     saved = celery_app.conf.broker_url
+    # Celery reads the CELERY_BROKER_URL environment variable before its configuration: both must change.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
     _reset_connections(celery_app)
     try:
@@ -112,6 +114,7 @@ def test_booking_survives_a_broker_outage_and_the_notification_goes_later(receiv
             actor="token:1",
         )  # fmt: skip
     finally:
+        monkeypatch.undo()
         celery_app.conf.broker_url = saved
         _reset_connections(celery_app)
 
