@@ -42,7 +42,8 @@ def test_every_command_the_readme_shows_exists_and_has_help(capsys):
 
     assert shown == {"seed_demo", "create_api_token", "availability", "mark_no_shows", "setup_periodic_tasks",
                      "audit_capacity", "export_appointments", "dispatch_notifications", "send_test_notification",
-                     "route_answers", "import_visits"}  # fmt: skip
+                     "route_answers", "import_visits",
+                     "axes_reset_username", "erase_profile", "export_profile", "check"}  # fmt: skip
     assert shown <= set(get_commands())
     for name in sorted(shown):
         with pytest.raises(SystemExit) as exit_info:
