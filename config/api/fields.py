@@ -21,28 +21,24 @@ def in_api_range(value: date | datetime) -> bool:
     return EARLIEST <= day <= LATEST
 
 
-class ApiDateField(serializers.DateField):
+class InApiWindow:
+    """Mixed into a DRF date or datetime field: the parsed value must fall inside the API's window."""
+
+    default_error_messages = {"range": OUT_OF_RANGE}
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if not in_api_range(parsed):
+            self.fail("range")
+        return parsed
+
+
+class ApiDateField(InApiWindow, serializers.DateField):
     """`YYYY-MM-DD` inside the API's window."""
 
-    default_error_messages = {"range": OUT_OF_RANGE}
 
-    def to_internal_value(self, value):
-        parsed = super().to_internal_value(value)
-        if not in_api_range(parsed):
-            self.fail("range")
-        return parsed
-
-
-class ApiDateTimeField(serializers.DateTimeField):
+class ApiDateTimeField(InApiWindow, serializers.DateTimeField):
     """An ISO 8601 instant inside the API's window."""
-
-    default_error_messages = {"range": OUT_OF_RANGE}
-
-    def to_internal_value(self, value):
-        parsed = super().to_internal_value(value)
-        if not in_api_range(parsed):
-            self.fail("range")
-        return parsed
 
 
 @extend_schema_field(
