@@ -19,6 +19,8 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance, is_list_serializer, is_serializer
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 
 from config.api.serializers import NullBlankMixin
@@ -56,6 +58,12 @@ ERROR_SCHEMA = {
     "required": ["message", "code", "errors"],
 }
 
+WALL_TIME_SCHEMA = {
+    "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+    "description": "A wall time, HH:MM:SS (HH:MM accepted), local to the location; no offset.",
+    "example": "09:00:00",
+}
+
 ERROR_DESCRIPTIONS = {
     "400": "Malformed JSON body (`bad_request`).",
     "401": "No token, or an invalid, expired or revoked one (`unauthenticated`).",
@@ -69,12 +77,15 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-def error_codes(*, method: str, path: str, public: bool, is_list: bool, read_only_post: bool) -> list[str]:
+def error_codes(
+    *, method: str, path: str, public: bool, is_list: bool, read_only_post: bool, has_query: bool = False
+) -> list[str]:
     """The error statuses an operation can answer, from how config.api handles every request.
 
     Authentication and scopes (401, 403) unless the view is public; a path parameter can miss (404); a body can
-    be malformed (400) or invalid (422), and so can list filters, sorting and pages (422); writes can conflict (409:
-    in-use deletes, taken slots, lock timeouts on PostgreSQL); every request is throttled (429).
+    be malformed (400) or invalid (422), and so can list filters, sorting and pages and any declared query
+    parameter (422); writes can conflict (409: in-use deletes, taken slots, lock timeouts on PostgreSQL); every
+    request is throttled (429).
     """
     codes = [] if public else ["401", "403"]
     if "{" in path:
@@ -84,7 +95,7 @@ def error_codes(*, method: str, path: str, public: bool, is_list: bool, read_onl
         codes.append("400")
     if method not in SAFE_METHODS and not read_only_post:
         codes.append("409")
-    if has_body or is_list:
+    if has_body or is_list or has_query:
         codes.append("422")
     codes.append("429")
     return sorted(codes)
@@ -148,8 +159,12 @@ class OmneoAutoSchema(AutoSchema):
         )
         public = any(isinstance(p, AllowAny) for p in self.view.get_permissions())
         read_only_post = self._action() in getattr(self.view, "read_actions", ())
+        has_query = any(
+            isinstance(p, OpenApiParameter) and p.location == OpenApiParameter.QUERY
+            for p in self.get_override_parameters()
+        )
         for code in error_codes(method=self.method, path=self.path, public=public, is_list=self._is_list_view(),
-                                read_only_post=read_only_post):  # fmt: skip
+                                read_only_post=read_only_post, has_query=has_query):  # fmt: skip
             responses.setdefault(
                 code,
                 {
@@ -161,6 +176,10 @@ class OmneoAutoSchema(AutoSchema):
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # JSON Schema's "time" format is RFC 3339's full-time, which needs an offset; our times are wall times.
+        if isinstance(field, serializers.TimeField) and schema.get("format") == "time":
+            del schema["format"]
+            schema.update({**WALL_TIME_SCHEMA, **schema})
         # Output serializers turn "" into null (config.api.serializers.NullBlankMixin): say so.
         if (
             direction == "response"
