@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 from rest_framework import serializers
-from timezone_field.rest_framework import TimeZoneSerializerField
 
 from config.api.fields import LenientDateField
 from config.api.serializers import OutputModelSerializer
+from config.api.timezones import TimeZoneSerializerField
 from directory.models import (
     ApiToken,
     Location,
