@@ -36,7 +36,7 @@ if connection.vendor != "postgresql" and not os.environ.get("REQUIRE_SERVICES"):
     pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...", allow_module_level=True)
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "12"))
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "20"))
 
 # NUL in JSON strings is a 500 on PostgreSQL (jsonb refuses \u0000) until the body parser rejects it (the input
 # limits work, docs/api.md "Limits"); set FUZZ_ALLOW_NUL=1 to fuzz it. See docs/api.md "Schema fuzzing".
