@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from timezone_field.rest_framework import TimeZoneSerializerField
 
 from appointments.enums import NOTIFICATION_EVENTS, AppointmentStatus
 from appointments.models import (
@@ -15,6 +14,7 @@ from appointments.models import (
 )
 from config.api.fields import ApiDateField, LenientDateField, LocalDateTimeField
 from config.api.serializers import InputSerializer, OutputModelSerializer, OutputSerializer
+from config.api.timezones import TimeZoneSerializerField
 from directory.api.serializers import (
     HOUR_STAMPS,
     LocationSummarySerializer,

@@ -7,7 +7,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
-from timezone_field.rest_framework import TimeZoneSerializerField
 
 from appointments.api.serializers import AppointmentSerializer, LocationBriefSerializer, PersonSerializer
 from appointments.enums import OfferStatus, WaitlistStatus
@@ -23,6 +22,7 @@ from appointments.services.waitlist import (
 )
 from config.api.fields import LocalDateTimeField
 from config.api.serializers import InputSerializer, OutputModelSerializer
+from config.api.timezones import TimeZoneSerializerField
 from config.api.views import ResourceViewSet
 from directory.api.views import ProfileScopeMixin
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance, is_list_serializer, is_serializer
+from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 
 from config.api.serializers import NullBlankMixin
@@ -56,6 +57,12 @@ ERROR_SCHEMA = {
     "required": ["message", "code", "errors"],
 }
 
+WALL_TIME_SCHEMA = {
+    "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+    "description": "A wall time, HH:MM:SS (HH:MM accepted), local to the location; no offset.",
+    "example": "09:00:00",
+}
+
 ERROR_DESCRIPTIONS = {
     "400": "Malformed JSON body, JSON nested too deep, or a body or query string that is not UTF-8 (`bad_request`).",
     "401": "No token, or an invalid, expired or revoked one (`unauthenticated`).",
@@ -70,7 +77,7 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-def error_codes(*, method: str, path: str, public: bool, is_list: bool, read_only_post: bool) -> list[str]:
+def error_codes(*, method: str, path: str, public: bool, read_only_post: bool) -> list[str]:
     """The error statuses an operation can answer, from how config.api handles every request.
 
     Authentication and scopes (401, 403) unless the view is public; a path parameter can miss (404); a body can
@@ -149,8 +156,7 @@ class OmneoAutoSchema(AutoSchema):
         )
         public = any(isinstance(p, AllowAny) for p in self.view.get_permissions())
         read_only_post = self._action() in getattr(self.view, "read_actions", ())
-        for code in error_codes(method=self.method, path=self.path, public=public, is_list=self._is_list_view(),
-                                read_only_post=read_only_post):  # fmt: skip
+        for code in error_codes(method=self.method, path=self.path, public=public, read_only_post=read_only_post):
             responses.setdefault(
                 code,
                 {
@@ -162,6 +168,10 @@ class OmneoAutoSchema(AutoSchema):
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # JSON Schema's "time" format is RFC 3339's full-time, which needs an offset; our times are wall times.
+        if isinstance(field, serializers.TimeField) and schema.get("format") == "time":
+            del schema["format"]
+            schema.update({**WALL_TIME_SCHEMA, **schema})
         # Output serializers turn "" into null (config.api.serializers.NullBlankMixin): say so.
         if (
             direction == "response"

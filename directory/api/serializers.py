@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from django.utils import timezone
 from rest_framework import serializers
-from timezone_field.rest_framework import TimeZoneSerializerField
 
 from config.api.fields import ApiDateTimeField, LenientDateField
 from config.api.serializers import OutputModelSerializer
+from config.api.timezones import TimeZoneSerializerField
 from directory.models import (
     ApiToken,
     Location,
@@ -249,3 +250,9 @@ class IssuedTokenSerializer(TokenSerializer):
 class CustomerTokenInput(serializers.Serializer):
     name = serializers.CharField(max_length=255, required=False, default="customer app")
     expires_at = ApiDateTimeField(required=False, allow_null=True)
+
+    def validate_expires_at(self, value):
+        # A token born expired is a mistake, and a year before 1000 would not even print as ISO 8601.
+        if value is not None and value <= timezone.now():
+            raise serializers.ValidationError("Must be in the future.")
+        return value

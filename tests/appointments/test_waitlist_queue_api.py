@@ -79,6 +79,8 @@ def test_create_waitlist_entry_as_omneo_documents(api, setup):
         ({"profile_id": "not-a-uuid"}, "profile_id"),
         ({"desired_start_at": "soon"}, "desired_start_at"),
         ({"timezone": "Mars/Base"}, "timezone"),
+        ({"timezone": "../etc/localtime"}, "timezone"),  # a 500 (zoneinfo's ValueError), found by the fuzzer
+        ({"timezone": {"b//x": 1}}, "timezone"),
         ({"status": "fulfilled"}, "status"),
     ],
 )

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from rest_framework import serializers
-from timezone_field.rest_framework import TimeZoneSerializerField
 
 from config.api.fields import ApiDateField, LocalDateTimeField
 from config.api.serializers import InputSerializer, OutputModelSerializer, OutputSerializer
+from config.api.timezones import TimeZoneSerializerField
 from directory.models import Location, Profile
 from visits.enums import VisitSource
 from visits.models import Visit
