@@ -102,7 +102,8 @@ def plant() -> World:
     staff = ProfileFactory(first_name="Sam", email="sam.staff@example.com")
     assignment = StaffAssignmentFactory(location=location, profile=staff)
     definition = DefinitionFactory(allow_waitlist=True, allow_walk_in=True, allow_queue=True, max_advance_days=36500)
-    link = DefinitionLocationFactory(definition=definition, location=location)
+    # The link's id differs from the location's on every database: PUT addresses a link by location id, GET by its own.
+    link = DefinitionLocationFactory(id=location.pk + 7000, definition=definition, location=location)
     definition_hour = DefinitionNormalHourFactory(definition=definition)
     definition_special = DefinitionSpecialHourFactory(definition=definition, start_at=DAY + timedelta(days=1))
     definition_staff = DefinitionStaffFactory(definition=definition, staff=staff)

@@ -210,8 +210,13 @@ MATRIX: dict[str, str] = {
 # fmt: on
 
 
-def path_for(template: str, world) -> str:
+def path_for(template: str, world, method: str = "GET") -> str:
     """Fill each {placeholder} with a planted record, chosen by the path segment(s) before it."""
+    if method in ("PUT", "PATCH") and template.endswith(
+        "/appointment-definitions/{definition_id}/locations/{location_id}"
+    ):
+        # GET and DELETE take the link row's id, PUT and PATCH the location's, as Omneo does (DefinitionLocationViewSet).
+        return f"/api/v3/appointment-definitions/{world.definition.pk}/locations/{world.location.pk}"
     parts = template.strip("/").split("/")
     out = []
     for index, part in enumerate(parts):
@@ -308,7 +313,7 @@ def call(client, method: str, path: str, query: dict, body):
 def observe(operation_id: str, world) -> tuple[list[int], list[str]]:
     """Call the operation as every principal; the statuses in PRINCIPALS order and what went wrong on the way."""
     method, template = OPERATIONS[operation_id]
-    path = path_for(template, world)
+    path = path_for(template, world, method)
     query, body = query_for(operation_id, world), body_for(operation_id, world)
     statuses, problems = [], []
     for name in PRINCIPALS:
