@@ -245,6 +245,10 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
     if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         CELERY_BROKER_TRANSPORT_OPTIONS.update(socket_timeout=_broker_timeout, socket_connect_timeout=_broker_timeout)
+    elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+        # py-amqp bounds the handshake by the connect timeout; these bound a publish on an open connection to a
+        # RabbitMQ that stopped reading (frozen, or blocking publishers under a memory alarm).
+        CELERY_BROKER_TRANSPORT_OPTIONS.update(read_timeout=_broker_timeout, write_timeout=_broker_timeout)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

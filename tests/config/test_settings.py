@@ -229,7 +229,7 @@ def test_a_real_broker_url_is_used_as_given(var_dir):
     assert not (var_dir / "celery").exists()
 
 
-def test_broker_timeouts_are_configurable_and_amqp_gets_the_single_attempt(var_dir):
+def test_broker_timeouts_are_configurable_for_redis_and_amqp(var_dir):
     env = {"DEBUG": "1", "VAR_DIR": str(var_dir), "BROKER_TIMEOUT_SECONDS": "0.5"}
     names = ("CELERY_BROKER_TRANSPORT_OPTIONS", "CELERY_BROKER_CONNECTION_TIMEOUT")
 
@@ -240,7 +240,10 @@ def test_broker_timeouts_are_configurable_and_amqp_gets_the_single_attempt(var_d
         "CELERY_BROKER_TRANSPORT_OPTIONS": {"max_retries": 0, "socket_timeout": 0.5, "socket_connect_timeout": 0.5},
         "CELERY_BROKER_CONNECTION_TIMEOUT": 0.5,
     }
-    assert amqp == {"CELERY_BROKER_TRANSPORT_OPTIONS": {"max_retries": 0}, "CELERY_BROKER_CONNECTION_TIMEOUT": 0.5}
+    assert amqp == {
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {"max_retries": 0, "read_timeout": 0.5, "write_timeout": 0.5},
+        "CELERY_BROKER_CONNECTION_TIMEOUT": 0.5,
+    }
 
 
 # --- other knobs ----------------------------------------------------------------------------------------------------

@@ -3,12 +3,15 @@ connection and never answers) while a booking comes in through the API. The book
 hanging (settings: one connection attempt, BROKER_TIMEOUT_SECONDS on every Redis socket operation), the outbox row
 waits, and once the broker is back a real worker delivers the notification to the local webhook exactly once.
 
-The broker is a private redis-server started by the test (tests/faults/conftest.py), never the machine's shared one.
+The broker is a private redis-server started by the test (tests/faults/conftest.py), never the machine's shared one;
+the frozen RabbitMQ is a port that accepts connections and never answers, which is what a client sees of one.
 """
 
 from __future__ import annotations
 
 import logging
+import socket
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for start_worker's ping check)
@@ -117,3 +120,57 @@ def test_booking_succeeds_while_the_broker_is_out_and_the_notification_goes_out_
     assert [r.headers["x-notification-id"] for r in receiver.requests] == [str(row.uuid)]
     assert DeliveryAttempt.objects.filter(notification=row, ok=True).count() == 1
     assert Notification.objects.count() == 1
+
+
+@pytest.fixture
+def silent_amqp(monkeypatch):
+    """A RabbitMQ that froze: the port accepts connections and never says a word (no AMQP handshake)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stopping = threading.Event()
+
+    def accept():
+        while not stopping.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    url = f"amqp://guest:guest@127.0.0.1:{listener.getsockname()[1]}//"
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
+    saved = {name: celery_app.conf[name] for name in ("broker_url", "broker_transport_options")}
+    # What config/settings.py gives an amqp:// URL (tests/config/test_settings.py checks that mapping).
+    timeout = celery_app.conf.broker_connection_timeout
+    options = {"max_retries": 0, "read_timeout": timeout, "write_timeout": timeout}
+    celery_app.conf.update(broker_url=url, broker_transport_options=options)
+    _reset(celery_app)
+    yield held
+    stopping.set()
+    listener.close()
+    for connection_ in held:
+        connection_.close()
+    celery_app.conf.update(saved)
+    _reset(celery_app)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_booking_succeeds_while_rabbitmq_is_frozen(api, receiver, silent_amqp, caplog):
+    bookable = make_bookable(receiver.url, booking_type=BookingType.APPROVAL_REQUIRED)
+
+    with caplog.at_level(logging.WARNING, logger="notifications"):
+        response = post_guarded(api, bookable.body(ProfileFactory()))
+
+    assert response.status_code == 201, response.content
+    assert silent_amqp, "the booking never tried the broker"
+    assert [r.getMessage() for r in caplog.records if r.name == "notifications"] == [
+        "could not enqueue the notification dispatcher; the periodic task will deliver"
+    ]
+    row = Notification.objects.get()
+    assert (row.status, row.attempts) == (Status.PENDING, 0)
+
+    call_command("dispatch_notifications")  # what the next beat tick does, broker or not
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Status.SENT, 1)
+    assert [r.headers["x-notification-id"] for r in receiver.requests] == [str(row.uuid)]
