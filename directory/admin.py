@@ -155,7 +155,6 @@ class AuditRecordAdmin(ConsoleModelAdmin):
     list_display = ("at", "action", "subject_type", "subject_id", "actor")
     list_filter = ("action", "subject_type")
     search_fields = ("subject_id", "actor")
-    readonly_fields = ("action", "actor", "subject_type", "subject_id", "at", "data")
 
     def has_add_permission(self, request):
         return False

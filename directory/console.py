@@ -25,7 +25,8 @@ from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
-from directory.models import Location, OperatorAccess
+from directory.models import Location
+from directory.selectors import location_ids_for
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,8 @@ _actions: dict[str, list[Callable]] = {}
 
 def console_action(model_label: str) -> Callable[[Callable], Callable]:
     """Register an admin action (decorated with `admin.action`, permissions and all) for another app's console
-    list, e.g. `@console_action("directory.profile")`; its permissions are checked like the page's own actions."""
+    list, e.g. `@console_action("directory.profile")`; the page offers it only to a user who holds every one of its
+    `allowed_permissions` (stricter than Django's any-of for the page's own actions)."""
 
     def register(action: Callable) -> Callable:
         registered = _actions.setdefault(model_label.lower(), [])
@@ -167,21 +169,6 @@ def console_action(model_label: str) -> Callable[[Callable], Callable]:
 def actor_of(request) -> str:
     """How the audit trail names a console user (DOMAIN.md "Appointment lifecycle": `user:<id>`)."""
     return f"user:{request.user.pk}"
-
-
-def location_ids_for(user) -> frozenset[int] | None:
-    """The ids of the locations this admin user may see, or None for all of them (superusers, and users without
-    an OperatorAccess row). Read once per request: the answer is kept on the user object."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    if user.is_superuser:
-        return None
-    if not hasattr(user, "_console_location_ids"):
-        access = OperatorAccess.objects.filter(user=user).first()
-        user._console_location_ids = (
-            None if access is None else frozenset(access.locations.values_list("pk", flat=True))
-        )
-    return user._console_location_ids
 
 
 def scope_to_locations(queryset: QuerySet, user, location_field: str | None) -> QuerySet:

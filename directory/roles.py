@@ -87,9 +87,9 @@ def staff_api_scopes(user) -> frozenset[str]:
     if user.is_superuser:
         return frozenset({"admin"})
     if not hasattr(user, "_api_scopes"):
-        from directory.models import OperatorAccess  # roles.py also serves migrations: no model import at the top
+        from directory.selectors import location_ids_for  # roles.py also serves migrations: no models at the top
 
-        if OperatorAccess.objects.filter(user=user).exists():
+        if location_ids_for(user) is not None:  # limited to some locations: the API cannot filter by location
             user._api_scopes = frozenset()
         else:
             held = {scope for scope, perms in API_SCOPE_PERMISSIONS.items() if user.has_perms(perms)}

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from config.reads import row_by
 from directory.enums import DayOfWeek
 from directory.hours import Schedule, SpecialHours, WeeklyHours
-from directory.models import ApiToken, Location
+from directory.models import ApiToken, Location, OperatorAccess
 
 # last_used_at is written at most this often per token, so reads do not each become a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -70,3 +70,18 @@ def schedules_by_owner(normal: QuerySet, special: QuerySet, owner: str) -> dict[
 
 def locations_visible_to_customers() -> QuerySet[Location]:
     return Location.objects.filter(is_published=True)
+
+
+def location_ids_for(user) -> frozenset[int] | None:
+    """The ids of the locations this admin user may see, or None for all of them (superusers, and users without
+    an OperatorAccess row). Read once per request: the answer is kept on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if user.is_superuser:
+        return None
+    if not hasattr(user, "_console_location_ids"):
+        access = OperatorAccess.objects.filter(user=user).first()
+        user._console_location_ids = (
+            None if access is None else frozenset(access.locations.values_list("pk", flat=True))
+        )
+    return user._console_location_ids

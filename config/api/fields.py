@@ -88,9 +88,7 @@ class LenientDateField(ApiDateField):
             except ValueError:  # well formed but impossible ("2020-13-45 00:00:00")
                 self.fail("invalid", format="YYYY-MM-DD")
             if parsed is not None:
-                if not in_api_range(parsed):
-                    self.fail("range")
-                return parsed.date()
+                return super().to_internal_value(parsed.date())  # the window check of InApiWindow
         return super().to_internal_value(value)
 
     def to_representation(self, value):

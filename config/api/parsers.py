@@ -12,12 +12,12 @@ Every JSON body, free-form `meta`, `attributes` and questionnaire `answers` incl
 
 from __future__ import annotations
 
-import json
 import re
 
 from django.conf import settings
 from rest_framework import exceptions, status
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, get_encoding
+from rest_framework.utils import json
 
 from config.errors import ValidationFailed
 
@@ -45,10 +45,6 @@ def too_large() -> PayloadTooLarge:
     return PayloadTooLarge(f"The request body is larger than {body_limit()} bytes.")
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _bad_string(text: str, where: str) -> None:
     match = BAD_CHARACTER.search(text)
     if match is not None:
@@ -66,15 +62,11 @@ def check_tree(data) -> None:
                 raise TooDeep(f"JSON may be nested at most {MAX_JSON_DEPTH} levels deep.")
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in items:
-                name = f"{where}.{key}" if where else str(key)
-                if isinstance(key, str) and BAD_CHARACTER.search(key):
-                    # The key names the place in the answer, so it cannot carry the bad character itself.
-                    _bad_string(
-                        key,
-                        f"{where}.{BAD_CHARACTER.sub(REPLACEMENT, key)}"
-                        if where
-                        else BAD_CHARACTER.sub(REPLACEMENT, key),
-                    )
+                # The key names the place in the answer, so it cannot carry a bad character itself.
+                safe = BAD_CHARACTER.sub(REPLACEMENT, key) if isinstance(key, str) else str(key)
+                name = f"{where}.{safe}" if where else safe
+                if isinstance(key, str):
+                    _bad_string(key, name)
                 stack.append((item, name, depth + 1))
         elif isinstance(value, str):
             _bad_string(value, where)
@@ -91,13 +83,13 @@ class GuardedJSONParser(JSONParser):
         raw = stream.read(limit + 1)
         if len(raw) > limit:
             raise too_large()
-        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        encoding = get_encoding(parser_context)  # DRF's: text codecs only
         try:
             text = raw.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
+        except UnicodeDecodeError as exc:
             raise exceptions.ParseError(f"The request body is not valid {encoding}.") from exc
         try:
-            data = json.loads(text, parse_constant=_reject_constant)
+            data = json.loads(text)  # DRF's json: NaN and Infinity are refused
         except RecursionError as exc:
             raise TooDeep(f"JSON may be nested at most {MAX_JSON_DEPTH} levels deep.") from exc
         except ValueError as exc:

@@ -252,7 +252,7 @@ class CustomerTokenInput(serializers.Serializer):
     expires_at = ApiDateTimeField(required=False, allow_null=True)
 
     def validate_expires_at(self, value):
-        # A token born expired is a mistake, and a year before 1000 would not even print as ISO 8601.
+        # A token born expired is a mistake (the API date window already refuses the far past).
         if value is not None and value <= timezone.now():
             raise serializers.ValidationError("Must be in the future.")
         return value

@@ -14,13 +14,11 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from config.export import row
-from notifications.enums import Status
 from notifications.models import DeliveryAttempt, Notification
+from notifications.services.scheduling import cancel_unsent
 
 REDACTED = "[erased]"
 CANCEL_REASON = "Cancelled: the person's data was erased."
-# Rows that would still go out; a row being sent right now (`sending`) is left to its worker.
-UNSENT = (Status.PENDING, Status.FAILED)
 
 
 def notifications_about(subjects: Iterable[tuple[str, Iterable]]) -> QuerySet[Notification]:
@@ -40,8 +38,8 @@ def notifications_erase(
     subjects: Iterable[tuple[str, Iterable]], *, scrub: Callable[[dict], dict], redact: list[str], now: datetime
 ) -> dict[str, int]:
     rows = notifications_about(subjects)
-    cancelled = rows.filter(status__in=UNSENT).update(status=Status.CANCELLED, lease_until=None,
-                                                      last_error=CANCEL_REASON, updated_at=now)  # fmt: skip
+    # Rows that would still go out are cancelled; a row being sent right now is left to its worker.
+    cancelled = cancel_unsent(rows, reason=CANCEL_REASON, now=now)
     count = 0
     for notification in rows.only("pk", "context", "last_error"):
         count += 1

@@ -104,8 +104,13 @@ def notifications_retry_now(*, ids, now: datetime) -> int:
     return changed
 
 
+def cancel_unsent(rows, *, reason: str, now: datetime) -> int:
+    """Cancel the pending or failed rows among `rows`; sent rows, and a row being sent right now, stay as they are."""
+    unsent = rows.filter(status__in=[Status.PENDING, Status.FAILED])
+    return unsent.update(status=Status.CANCELLED, lease_until=None, last_error=reason, updated_at=now)
+
+
 @transaction.atomic
 def notifications_cancel_rows(*, ids, reason: str, now: datetime) -> int:
-    """Cancel pending or failed rows by id (the console's "cancel"); sent rows stay as they are."""
-    rows = Notification.objects.filter(pk__in=list(ids), status__in=[Status.PENDING, Status.FAILED])
-    return rows.update(status=Status.CANCELLED, lease_until=None, last_error=reason, updated_at=now)
+    """Cancel pending or failed rows by id (the console's "cancel")."""
+    return cancel_unsent(Notification.objects.filter(pk__in=list(ids)), reason=reason, now=now)
