@@ -24,11 +24,13 @@ class Form:
 SLOT_RELATED = ("question_version__question", "version__questionnaire")
 
 
-def active_form(questionnaire_id: int) -> Form | None:
-    """The current version of an active questionnaire, or None (inactive, missing, never versioned).
+def active_form(questionnaire_id: int | None) -> Form | None:
+    """The current version of an active questionnaire, or None (no id, inactive, missing, never versioned).
 
     One query when the version has slots: the slots joined to their version, questionnaire and question.
     """
+    if questionnaire_id is None:
+        return None
     slots = list(
         QuestionnaireSlot.objects.filter(
             version__questionnaire_id=questionnaire_id,

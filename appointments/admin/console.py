@@ -3,8 +3,6 @@ free slots, and the move buttons. Reads come from selectors, every write from th
 
 from __future__ import annotations
 
-import contextlib
-import json
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -248,7 +246,7 @@ class ConsolePages:
             chosen = _slot_start(request.GET.get("slot", ""))
         booking_form = None
         if chosen is not None:
-            booking_form = _booking_form(search.cleaned_data["definition"])
+            booking_form = active_form(search.cleaned_data["definition"].booking_questionnaire_id)
             customer = CustomerForm(request.POST if request.method == "POST" else None)
             term = request.GET.get("q", "").strip()
             if term:
@@ -324,35 +322,18 @@ class ConsolePages:
         )  # fmt: skip
 
 
-def _booking_form(definition: AppointmentDefinition):
-    """The definition's active booking questionnaire (questionnaires.selectors.Form), or None."""
-    if definition.booking_questionnaire_id is None:
-        return None
-    return active_form(definition.booking_questionnaire_id)
-
-
 def _answers_from(form, post) -> list[dict]:
-    """The booking form's inputs (named `answer-<mapping key>`) as the booking service's answers, typed as the
-    API would send them; the service validates them (errors keyed `answers.<mapping key>`)."""
+    """The booking form's inputs (named `answer-<mapping key>`) as the booking service's answers. They stay the
+    strings the browser sent: the service reads every type from a string (questionnaires.types.clean_answer) and
+    validates them (errors keyed `answers.<mapping key>`)."""
     if form is None:
         return []
     answers = []
     for slot in form.slots:
-        kind = slot.question_version.type
         name = f"answer-{slot.mapping_key}"
-        value = post.getlist(name) if kind == "multi_select" else post.get(name, "").strip()
-        if value in ("", []):
-            continue
-        if kind == "boolean":
-            value = value == "true"
-        elif kind in ("number", "slider"):
-            with contextlib.suppress(ValueError):  # the service refuses it with the question's own message
-                number = float(value)
-                value = int(number) if number.is_integer() else number
-        elif kind == "json":
-            with contextlib.suppress(ValueError):  # the service refuses it
-                value = json.loads(value)
-        answers.append({"questionnaire_question_id": slot.pk, "value": value})
+        value = post.getlist(name) if slot.question_version.type == "multi_select" else post.get(name, "").strip()
+        if value not in ("", []):
+            answers.append({"questionnaire_question_id": slot.pk, "value": value})
     return answers
 
 

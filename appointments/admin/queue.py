@@ -31,10 +31,6 @@ MOVES = {"call": QueueStatus.CALLED, "serve": QueueStatus.SERVED, "return": Queu
          "cancel": QueueStatus.CANCELLED}  # fmt: skip
 
 
-def local(value, tz) -> str:
-    return value.astimezone(tz).strftime("%H:%M %Z") if value else ""
-
-
 def board_rows(location: Location, *, now) -> list[dict]:
     """The board's sections: one per definition, its called entries then its waiting ones, in order; 4 queries."""
     entries = list(queue_entries().filter(location=location, status__in=(QueueStatus.WAITING, QueueStatus.CALLED)))
@@ -44,8 +40,8 @@ def board_rows(location: Location, *, now) -> list[dict]:
         section = sections.setdefault(entry.definition_id, {"definition": entry.definition, "called": [],
                                                             "waiting": []})  # fmt: skip
         row = {"entry": entry, "position": figures[entry.pk].position,
-               "wait": figures[entry.pk].estimated_wait_minutes, "joined": local(entry.created_at, location.timezone),
-               "called": local(entry.called_at, location.timezone),
+               "wait": figures[entry.pk].estimated_wait_minutes, "joined": local_label(entry.created_at, location.timezone, "%H:%M %Z"),
+               "called": local_label(entry.called_at, location.timezone, "%H:%M %Z"),
                "who": str(entry.profile) if entry.profile_id else "Walk-in (anonymous)"}  # fmt: skip
         section["called" if entry.status == QueueStatus.CALLED else "waiting"].append(row)
     for section in sections.values():

@@ -127,7 +127,7 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
     @docs.QUESTIONS
     def questions(self, request, *args, **kwargs):
         definition = self.get_object()
-        form = active_form(definition.booking_questionnaire_id) if definition.booking_questionnaire_id else None
+        form = active_form(definition.booking_questionnaire_id)
         return Response({"data": form_body(form)})
 
     @docs.AVAILABLE_SLOTS

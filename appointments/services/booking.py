@@ -52,7 +52,7 @@ def booking_answers(definition, answers: list):
 
     Answers without a booking questionnaire are a 422 on `answers` rather than silently dropped.
     """
-    form = active_form(definition.booking_questionnaire_id) if definition.booking_questionnaire_id else None
+    form = active_form(definition.booking_questionnaire_id)
     if form is None:
         if answers:
             raise ValidationFailed.on("answers", "This appointment definition has no booking questionnaire.")

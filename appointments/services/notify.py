@@ -19,6 +19,7 @@ from notifications.enums import Event
 from notifications.services.scheduling import notification_schedule, notifications_cancel, notifications_reschedule
 
 SUBJECT = "appointment"
+OFFER_SUBJECT = "waitlist_offer"
 # Entering these statuses is the event of the same name.
 STATUS_EVENTS = {S.CONFIRMED: Event.CONFIRMED, S.CANCELLED: Event.CANCELLED, S.REJECTED: Event.REJECTED,
                  S.COMPLETED: Event.COMPLETED}  # fmt: skip
@@ -154,7 +155,7 @@ def on_waitlist_offer(offer, *, now: datetime) -> None:
                     "email": profile.email or ""},
     }  # fmt: skip
     notification_schedule(
-        subject_type="waitlist_offer", subject_id=offer.pk, location_id=offer.location_id,
+        subject_type=OFFER_SUBJECT, subject_id=offer.pk, location_id=offer.location_id,
         event=Event.WAITLIST_OFFER, target_id=target_id,
         due_at=_shift(now, tz, *_offset(definition, Event.WAITLIST_OFFER), 1), context=context, now=now,
     )  # fmt: skip

@@ -27,6 +27,7 @@ from appointments.models import (
     WaitlistEvent,
     WaitlistOffer,
 )
+from appointments.services.notify import OFFER_SUBJECT
 from appointments.services.notify import SUBJECT as APPOINTMENT_SUBJECT
 from config.export import plain, row
 from directory.services.audit import audit_record
@@ -42,7 +43,6 @@ from notifications.services.privacy import notifications_erase, notifications_ex
 from questionnaires.services.privacy import questionnaires_erase, questionnaires_export
 from visits.services.privacy import visits_erase, visits_export
 
-OFFER_SUBJECT = "waitlist_offer"
 ERASE, EXPORT = "profile.erase", "profile.export"
 # What a notification's rendering context says about the person (appointments/services/notify.py), emptied.
 ERASED_PERSON = {"first_name": "", "last_name": "", "email": ""}

@@ -78,7 +78,7 @@ class QuestionnaireAdmin(ConsoleModelAdmin):
 
     @admin.display(description="Current questions")
     def current_form(self, obj: Questionnaire) -> str:
-        form = active_form(obj.pk) if obj.pk else None
+        form = active_form(obj.pk)
         if form is None or not form.slots:
             return "No questions yet: use Build."
         rows = format_html_join(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from config.localtime import local_label
 from directory.console import Card, ConsoleModelAdmin, ConsoleTabularInline, locations_for
 from directory.models import Location
 from questionnaires.enums import MappingStatus, RatingScale
@@ -22,11 +23,7 @@ from questionnaires.services.routing import answer_route
 
 def local_time(moment, location) -> str:
     """A stored UTC instant in the location's local time, zone shown (UTC when there is no location)."""
-    if moment is None:
-        return "–"
-    tz = location.timezone if location is not None else timezone.get_fixed_timezone(0)
-    local = moment.astimezone(tz)
-    return f"{local:%a %d %b %Y %H:%M} {local.tzname() or 'UTC'}"
+    return local_label(moment, location.timezone if location is not None else UTC) or "–"
 
 
 class AnswerInline(ConsoleTabularInline):

@@ -109,10 +109,10 @@ class QuestionnaireViewSet(QuestionnaireArea, ResourceViewSet):
         return visible_questionnaires(self.principal)
 
     def perform_create(self, data):
-        return questionnaire_create(**_slots_of(data))
+        return questionnaire_create(**data)
 
     def perform_update(self, instance, data):
-        return questionnaire_update(instance, **_slots_of(data))
+        return questionnaire_update(instance, **data)
 
     @extend_schema(
         summary="Every version of a questionnaire with its questions, oldest first",
@@ -128,16 +128,6 @@ class QuestionnaireViewSet(QuestionnaireArea, ResourceViewSet):
 
 def _prefetch_slots(queryset):
     return Prefetch("slots", queryset=queryset.order_by("sort_order", "id"))
-
-
-def _slots_of(data: dict) -> dict:
-    data = dict(data)
-    pages = data.get("pages")
-    if pages is not None:
-        data["pages"] = [dict(page, questions=[dict(q) for q in page["questions"]]) for page in pages]
-    if data.get("questions") is not None:
-        data["questions"] = [dict(q) for q in data["questions"]]
-    return data
 
 
 @extend_schema_view(

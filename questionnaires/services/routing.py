@@ -147,7 +147,5 @@ def write_rating(answer: Answer, submission, now: datetime) -> str:
 
 def _comment(submission) -> str:
     """The submission's free-text answer keyed `comment`, if any: surveys ask "why?" beside the score."""
-    for answer in submission.answers.all():
-        if answer.slot.mapping_key == "comment" and isinstance(answer.value, str):
-            return answer.value
-    return ""
+    value = submission.answers.filter(slot__mapping_key="comment").values_list("value", flat=True).first()
+    return value if isinstance(value, str) else ""

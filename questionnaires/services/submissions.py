@@ -130,11 +130,12 @@ def submission_write(
 
 def dispatch_routing(submission_id: int) -> None:
     """Hand the submission to the Celery routing task. A broker outage leaves the answers pending for
-    `manage.py route_answers`; it never fails what was already committed."""
+    `manage.py route_answers`; it never fails what was already committed, nor holds the request: one publish
+    attempt and no result-backend subscription, as notifications.services.scheduling.enqueue_dispatch."""
     from celery import current_app
 
     try:
-        current_app.tasks[ROUTE_TASK].delay(submission_id)
+        current_app.tasks[ROUTE_TASK].apply_async((submission_id,), retry=False, ignore_result=True)
     except Exception:  # noqa: BLE001 - the answers are safe; the retry command picks them up
         logger.exception("could not queue routing of submission %s", submission_id)
 
