@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import CharField, QuerySet, Value
-from json_logic import jsonLogic
 
 from appointments.availability import (
     Context,
@@ -38,6 +37,7 @@ from appointments.models import (
 )
 from appointments.models.schedule import ROW_ID as SCHEDULE_ROW_ID
 from config.errors import ValidationFailed
+from config.jsonlogic import condition_holds
 from config.lru import LRU, from_row_values, row_values
 from config.reads import Select, scalar_by, union_rows
 from directory.enums import AssignmentType
@@ -420,21 +420,8 @@ def definitions_visible_to(profile: Profile) -> list[AppointmentDefinition]:
     """
     data = profile_logic_data(profile)
     candidates = definitions_for_customers().exclude(visibility_condition__isnull=True)
-    visible = []
-    for definition in candidates:
-        try:
-            if truthy(jsonLogic(definition.visibility_condition, data)):
-                visible.append(definition)
-        except Exception:  # noqa: BLE001 - a broken condition hides the definition, it does not break the list
-            continue
-    return visible
-
-
-def truthy(value) -> bool:
-    """JSON Logic truthiness: empty arrays are false, as in JavaScript's rules of the spec."""
-    if isinstance(value, list):
-        return len(value) > 0
-    return bool(value)
+    # A broken condition hides the definition, it does not break the list.
+    return [definition for definition in candidates if condition_holds(definition.visibility_condition, data)]
 
 
 def definitions_for_customers() -> QuerySet[AppointmentDefinition]:

@@ -9,9 +9,9 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
-from json_logic import jsonLogic
 
 from config.errors import Forbidden, ValidationFailed
+from config.jsonlogic import condition_holds
 from directory.models import Location, Profile
 from questionnaires.models import Answer, QuestionnaireSlot, Submission
 from questionnaires.selectors import Form
@@ -28,18 +28,9 @@ class CleanAnswer:
     value: object
 
 
-def truthy(value) -> bool:
-    """JSON Logic truthiness (an empty array is false)."""
-    return len(value) > 0 if isinstance(value, list) else bool(value)
-
-
 def is_visible(slot: QuestionnaireSlot, answers_so_far: dict) -> bool:
-    if slot.visibility_condition is None:
-        return True
-    try:
-        return truthy(jsonLogic(slot.visibility_condition, answers_so_far))
-    except Exception:  # noqa: BLE001 - a condition that cannot be evaluated hides the question
-        return False
+    """A question without a condition is shown; one whose condition cannot be evaluated is hidden."""
+    return slot.visibility_condition is None or condition_holds(slot.visibility_condition, answers_so_far)
 
 
 def clean_answers(form: Form, answers: list, *, field: str = "answers") -> list[CleanAnswer]:
