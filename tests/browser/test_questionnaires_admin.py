@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from questionnaires.models import Answer, Question, Questionnaire, Submission
 from questionnaires.selectors import active_form
@@ -24,6 +25,13 @@ def fill(browser, name: str, value: str) -> None:
     field.send_keys(value)
 
 
+def submit(browser, name: str) -> None:
+    """Click the named submit button and wait until the next page replaced this one (not a stale read of it)."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.NAME, name).click()
+    WebDriverWait(browser, 10).until(staleness_of(page))
+
+
 def messages(browser) -> list[str]:
     return [li.text for li in browser.find_elements(By.CSS_SELECTOR, "ul.messagelist li")]
 
@@ -35,17 +43,17 @@ def test_editing_a_question_makes_a_read_only_version(admin_browser):
     fill(browser, "label", "Shoe size?")
     Select(browser.find_element(By.NAME, "type")).select_by_value("slider")
     fill(browser, "validation", '{"min": 30, "max": 20}')
-    browser.find_element(By.NAME, "_continue").click()
+    submit(browser, "_continue")
     errors = [li.text for li in browser.find_elements(By.CSS_SELECTOR, ".errorlist li")]
     assert errors == ["min must be less than max."]
     assert not Question.objects.exists()
 
     fill(browser, "validation", '{"min": 30, "max": 50}')
-    browser.find_element(By.NAME, "_continue").click()
+    submit(browser, "_continue")
     assert messages(browser)[0].startswith("The question")  # waits for the saved page
     question = Question.objects.get()
     fill(browser, "label", "Your shoe size?")
-    browser.find_element(By.NAME, "_continue").click()
+    submit(browser, "_continue")
     assert messages(browser)[0].startswith("The question")
 
     question.refresh_from_db()
@@ -64,7 +72,7 @@ def test_building_a_questionnaire_and_previewing_it(admin_browser):
     fill(browser, "handle", "fitting-form")
     fill(browser, "name", "Fitting form")
     Select(browser.find_element(By.NAME, "purpose")).select_by_value("booking")
-    browser.find_element(By.NAME, "_save").click()
+    submit(browser, "_save")
 
     # The builder opens with empty rows; the new form has no version until it has questions.
     fill(browser, "form-0-mapping_key", "size")
@@ -75,7 +83,7 @@ def test_building_a_questionnaire_and_previewing_it(admin_browser):
     Select(browser.find_element(By.NAME, "form-1-question")).select_by_visible_text("notes")
     fill(browser, "form-1-ORDER", "2")
     fill(browser, "form-1-visibility_condition", '{"==": [{"var": "size"}, "m"]}')
-    browser.find_element(By.NAME, "_save_slots").click()
+    submit(browser, "_save_slots")
     assert messages(browser) == ["Saved as version 1."]
 
     form = active_form(Questionnaire.objects.get().pk)
@@ -103,7 +111,7 @@ def test_a_failed_route_is_shown_and_retried_from_the_submissions_list(admin_bro
     Submission.objects.filter(pk=submission.pk).update(profile=profile)
     browser.find_element(By.CSS_SELECTOR, "input.action-select").click()
     Select(browser.find_element(By.NAME, "action")).select_by_value("retry_failed_routes")
-    browser.find_element(By.NAME, "index").click()
+    submit(browser, "index")
 
     assert messages(browser) == ["Retried 1 failed answer(s); 0 still failing."]
     profile.refresh_from_db()
