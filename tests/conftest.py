@@ -115,10 +115,10 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture
-def browser(request):
-    """Headless Chromium driven by Selenium (Debian's chromium and chromium-driver) at 1440 px. A failing test
-    leaves a screenshot of the page it failed on in var/screenshots/failures/ (SCREENSHOT_DIR)."""
+@pytest.fixture(scope="session")
+def _chromium():
+    """One headless Chromium (Debian's chromium and chromium-driver, driven by Selenium) for a whole test session:
+    starting one costs about a second, and every browser test would otherwise pay it."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -131,11 +131,38 @@ def browser(request):
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     driver.implicitly_wait(5)
     yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def browser(request, _chromium):
+    """The session's Chromium at 1440 px, as a new visitor: every test starts with no cookies, no storage and a
+    blank page. A failing test leaves a screenshot of the page it failed on in var/screenshots/failures/
+    (SCREENSHOT_DIR)."""
+    driver = _chromium
+    driver.set_window_size(1440, 1000)
+    yield driver
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         (SCREENSHOTS / "failures").mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(SCREENSHOTS / "failures" / f"{request.node.name}.png"))
-    driver.quit()
+    origin = driver.execute_script("return window.location.origin")
+    if origin.startswith("http"):
+        driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    driver.get("about:blank")
+    if hasattr(driver, "base_url"):
+        del driver.base_url
+
+
+def absent(browser, by, value) -> bool:
+    """True when nothing matches now. find_elements would first wait out the implicit wait (5 s) for the element
+    that a test expects not to be there."""
+    browser.implicitly_wait(0)
+    try:
+        return browser.find_elements(by, value) == []
+    finally:
+        browser.implicitly_wait(5)
 
 
 def browser_login(browser, base_url: str, username: str, password: str):

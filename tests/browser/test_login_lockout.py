@@ -6,6 +6,8 @@ import pytest
 from axes.models import AccessAttempt
 from selenium.webdriver.common.by import By
 
+from tests.conftest import absent
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery"
@@ -34,7 +36,7 @@ def test_five_wrong_passwords_lock_the_account_and_the_right_one_is_then_refused
 
     submit_login(browser, live_server.url, "boss", PASSWORD)
     assert "Too many failed logins for this account." in browser.find_element(By.ID, "locked-out").text
-    assert browser.find_elements(By.ID, "dashboard") == []
+    assert absent(browser, By.ID, "dashboard")
     assert AccessAttempt.objects.get(username="boss").failures_since_start == 6
 
     AccessAttempt.objects.filter(username="boss").delete()  # what "Login lockouts" -> delete does

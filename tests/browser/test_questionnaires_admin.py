@@ -13,6 +13,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from questionnaires.models import Answer, Question, Questionnaire, Submission
 from questionnaires.selectors import active_form
 from questionnaires.services.submissions import submission_create
+from tests.conftest import absent
 from tests.factories import LocationFactory, ProfileFactory
 from tests.questionnaires.factories import QuestionFactory, QuestionnaireFactory, RatingFactory
 
@@ -60,7 +61,7 @@ def test_editing_a_question_makes_a_read_only_version(admin_browser):
     assert list(question.versions.values_list("version", "label")) == [(1, "Shoe size?"), (2, "Your shoe size?")]
     page = browser.find_element(By.TAG_NAME, "body").text
     assert "Your shoe size?" in page and "Shoe size?" in page
-    assert not browser.find_elements(By.CSS_SELECTOR, "[name^=versions-0-label]")  # versions are read-only
+    assert absent(browser, By.CSS_SELECTOR, "[name^=versions-0-label]")  # versions are read-only
 
 
 def test_building_a_questionnaire_and_previewing_it(admin_browser):
@@ -138,4 +139,4 @@ def test_the_nps_page_draws_the_weekly_score_offline(admin_browser):
     bars = browser.find_elements(By.CSS_SELECTOR, "#nps-chart rect.nps-bar")
     assert [bar.get_attribute("fill") for bar in bars] == ["#16a34a", "#dc2626"]
     # Nothing is fetched from another host: the chart is inline SVG.
-    assert not browser.find_elements(By.CSS_SELECTOR, "script[src^=http]")
+    assert absent(browser, By.CSS_SELECTOR, "script[src^=http]")
