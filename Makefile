@@ -1,6 +1,10 @@
 # The two set-up commands of the README: `make run` and `make test`. Everything else is a helper.
-PYTHON ?= python3.11
-VENV := .venv
+# The newest installed Python that the project supports (3.13, 3.12, 3.11), unless PYTHON names one.
+SUPPORTS_PY := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))
+ifndef PYTHON
+PYTHON := $(firstword $(foreach p,python3.13 python3.12 python3.11 python3,$(if $(shell $(p) -c '$(SUPPORTS_PY)' 2>/dev/null && echo ok),$(p))))
+endif
+VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -17,7 +21,12 @@ export DEBUG ?= 1
 	@echo "Wrote a development $@ (DEBUG=1 and a random SECRET_KEY)."
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(PY) || { \
+		[ -n "$(PYTHON)" ] || { echo "No supported Python found: install Python 3.11, 3.12 or 3.13 (or set PYTHON=/path/to/python3.x)." >&2; exit 1; }; \
+		$(PYTHON) -c '$(SUPPORTS_PY)' 2>/dev/null \
+			|| { echo "$(PYTHON) is not Python 3.11, 3.12 or 3.13: set PYTHON to one of those." >&2; exit 1; }; \
+		echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) -c 'import sys; print(sys.version.split()[0])'))"; \
+		$(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
@@ -30,8 +39,11 @@ run: venv .env
 	$(PY) manage.py setup_periodic_tasks
 	HOST=$(HOST) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m honcho start -f Procfile -p $(PORT)
 
+# Prints how long the suite took, and on which Python, at the end (pass or fail).
 test: venv
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@start=$$(date +%s); $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+		echo "make test: $$(( $$(date +%s) - start )) s on Python $$($(PY) -c 'import sys; print(sys.version.split()[0])') (exit $$rc)"; \
+		exit $$rc
 
 lint: venv
 	$(PY) -m ruff check .
