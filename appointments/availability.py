@@ -33,6 +33,7 @@ __all__ = [
     "occupancy",
     "slots_for_day",
     "slots_for_range",
+    "staff_assigned_for",
     "staff_eligible_on",
 ]
 
@@ -153,6 +154,17 @@ def staff_eligible_on(member: StaffMember, day: date, tz: tzinfo) -> bool:
     )
 
 
+def staff_assigned_for(member: StaffMember, start: datetime, end: datetime) -> bool:
+    """Whether ``[start, end)`` lies wholly inside one of ``member``'s periods (step 8: periods are instants, so an
+    assignment beginning or ending within a local day offers only the candidates inside it)."""
+    if member.periods is None:
+        return True
+    return any(
+        (period.starts_at is None or period.starts_at <= start) and (period.ends_at is None or end <= period.ends_at)
+        for period in member.periods
+    )
+
+
 def slots_for_day(
     ctx: Context,
     day: date,
@@ -257,13 +269,19 @@ def empty_day_reason(ctx: Context, day: date, *, now: datetime, staff_id: str | 
     plan = run.plan(day)
     if not run.candidates(plan, base).starts:
         return EmptyReason.CLOSED
-    window_lists = [base]
     if rules.requires_staff:
         members = [m for m in ctx.staff if (staff_id is None or m.id == staff_id) and staff_eligible_on(m, day, ctx.tz)]
         if not members:
             return EmptyReason.NO_STAFF
-        window_lists = [w for m in members if (w := intersect(base, windows_on(m.schedule, day))) != ()]
-    starts = [start for windows in window_lists for start in run.candidates(plan, windows).starts]
+        starts = [
+            start
+            for m in members
+            if (windows := intersect(base, windows_on(m.schedule, day))) != ()
+            for start in run.candidates(plan, windows).starts
+            if staff_assigned_for(m, start, start + run.duration)
+        ]
+    else:
+        starts = run.candidates(plan, base).starts
     if not starts:
         return EmptyReason.STAFF_NOT_WORKING
     latest = max(starts)
@@ -310,7 +328,10 @@ def no_slot_reason(
         return EmptyReason.FULLY_BOOKED
     members = [m for m in ctx.staff if (staff_id is None or m.id == staff_id) and staff_eligible_on(m, day, ctx.tz)]
     working = [
-        m for m in members if start_utc in run.candidates(plan, intersect(base, windows_on(m.schedule, day))).starts
+        m
+        for m in members
+        if start_utc in run.candidates(plan, intersect(base, windows_on(m.schedule, day))).starts
+        and staff_assigned_for(m, start_utc, start_utc + run.duration)
     ]
     if not working or staff_id is not None:
         return EmptyReason.STAFF_UNAVAILABLE
@@ -549,7 +570,11 @@ class _Run:
                 continue
             busy = self.busy(index)
             starts, ends = busy.starts, busy.ends
+            # Checked per candidate only on a day an assignment begins or ends within.
+            whole_day = staff_assigned_for(member, plan.midnight, plan.next_midnight + self.duration)
             for start, lo, hi in zip(found.starts, found.los, found.his, strict=True):
+                if not whole_day and not staff_assigned_for(member, start, start + self.duration):
+                    continue
                 if bisect_left(starts, hi) == bisect_right(ends, lo):
                     free.setdefault(start, []).append(member.id)
         for start in sorted(free):

@@ -170,6 +170,21 @@ def _eligible_staff(definition: AppointmentDefinition, location: Location, start
     return staff
 
 
+def merged_periods(periods: list[Period]) -> tuple[Period, ...]:
+    """Overlapping or touching assignment periods of one staff member as one: a slot across the seam of two
+    back-to-back assignments lies inside the member's assignment (the engine checks one period at a time)."""
+    merged: list[Period] = []
+    low = datetime.min.replace(tzinfo=UTC)
+    for period in sorted(periods, key=lambda p: p.starts_at or low):
+        last = merged[-1] if merged else None
+        if last is not None and (last.ends_at is None or (period.starts_at or low) <= last.ends_at):
+            ends_at = None if last.ends_at is None or period.ends_at is None else max(last.ends_at, period.ends_at)
+            merged[-1] = Period(last.starts_at, ends_at)
+        else:
+            merged.append(period)
+    return tuple(merged)
+
+
 def load_availability(definition: AppointmentDefinition, location: Location, start: date, end: date) -> Loaded:
     """Everything the engine needs for `definition` at `location` on the local dates [start, end].
 
@@ -214,7 +229,7 @@ def load_schedule(definition: AppointmentDefinition, location: Location, start: 
     members = []
     for staff_id, entry in eligible.items():
         profile = entry["profile"]
-        periods = tuple(entry["periods"]) if entry["periods"] is not None else None
+        periods = merged_periods(entry["periods"]) if entry["periods"] is not None else None
         members.append(StaffMember(id=staff_id, schedule=schedules.get(profile.pk, Schedule()), periods=periods))
         loaded.staff[staff_id] = StaffInfo(
             profile=profile,

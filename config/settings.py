@@ -284,8 +284,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "appointments@localhos
 
 # How long a waitlist offer holds the freed place for the customer it was offered to.
 WAITLIST_OFFER_MINUTES = int(os.environ.get("WAITLIST_OFFER_MINUTES", "15"))
-# How many recent served walk-ins (called -> served) the queue's wait estimate averages.
+# The queue's wait estimate learns service times (called -> served) from the last QUEUE_SERVICE_SAMPLE served
+# walk-ins, once at least QUEUE_SERVICE_MIN_SAMPLE of them are plausible; until then it uses the duration.
 QUEUE_SERVICE_SAMPLE = int(os.environ.get("QUEUE_SERVICE_SAMPLE", "20"))
+QUEUE_SERVICE_MIN_SAMPLE = int(os.environ.get("QUEUE_SERVICE_MIN_SAMPLE", "5"))
 
 LOGGING = {
     "version": 1,

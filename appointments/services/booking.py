@@ -110,6 +110,7 @@ def appointment_book(
                 timezone=request.timezone or location.timezone,
                 occupancy_start=held.occupancy_start,
                 occupancy_end=held.occupancy_end,
+                created_at=now,
                 confirmed_at=now if instant else None,
                 notes=request.notes or "",
                 meta=request.meta,

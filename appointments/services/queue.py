@@ -172,7 +172,7 @@ def queue_convert(*, entry_id: int, actor: str, now: datetime | None = None) -> 
         definition=definition, profile_id=entry.profile_id, location_id=entry.location_id,
         assigned_staff_id=entry.staff_id, status=AppointmentStatus.COMPLETED, scheduled_start_at=start,
         scheduled_end_at=end, timezone=entry.location.timezone, occupancy_start=start, occupancy_end=end,
-        arrived_at=entry.created_at, completed_at=entry.served_at, notes=entry.notes,
+        created_at=entry.created_at, arrived_at=entry.created_at, completed_at=entry.served_at, notes=entry.notes,
         meta={"queue_entry_id": entry.pk},
     )  # fmt: skip
     AppointmentEvent.objects.create(

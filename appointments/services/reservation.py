@@ -14,7 +14,15 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, OperationalError
 
-from appointments.availability import EmptyReason, NotEligible, Slot, has_slot, no_slot_reason, occupancy
+from appointments.availability import (
+    EmptyReason,
+    NotEligible,
+    Slot,
+    has_slot,
+    no_slot_reason,
+    occupancy,
+    staff_assigned_for,
+)
 from appointments.enums import HOLDING_STATUSES, BookingType
 from appointments.models import Appointment, AppointmentDefinition, DefinitionLocation
 from appointments.selectors import (
@@ -136,7 +144,7 @@ def reserve(
         ignore = (current.occupancy_start, current.occupancy_end) if current and current.is_holding else None
         occupied = occupancy(start, end, rules_of(definition))
         if override:
-            candidates = _override_candidates(loaded, occupied, staff_id, ignore)
+            candidates = _override_candidates(loaded, (start, end), occupied, staff_id, ignore)
         else:
             candidates = _slot_candidates(loaded, start, staff_id, ignore, now)
         chosen = (
@@ -180,8 +188,9 @@ def _overlaps(intervals, occupied, ignore) -> int:
     return count
 
 
-def _override_candidates(loaded: Loaded, occupied, staff_id, ignore) -> list[str]:
-    """Outside hours, grid, lead and advance, but never over capacity or on a busy staff member."""
+def _override_candidates(loaded: Loaded, times, occupied, staff_id, ignore) -> list[str]:
+    """Outside hours, grid, lead and advance, but never over capacity, on a busy staff member, or outside the staff
+    member's assignment (`times` is the appointment's [start, end))."""
     definition = loaded.definition
     if not definition.requires_staff:
         if _overlaps(loaded.context.occupancies, occupied, ignore) >= definition.capacity:
@@ -191,7 +200,9 @@ def _override_candidates(loaded: Loaded, occupied, staff_id, ignore) -> list[str
         return []
     if staff_id is not None and staff_id not in loaded.staff:
         raise ValidationFailed.on("assigned_staff_id", "This staff member cannot take this appointment here.")
-    members = [m for m in loaded.context.staff if staff_id is None or m.id == staff_id]
+    members = [
+        m for m in loaded.context.staff if (staff_id is None or m.id == staff_id) and staff_assigned_for(m, *times)
+    ]
     free = [m.id for m in members if _overlaps(m.busy, occupied, ignore) == 0]
     if not free:
         field = "assigned_staff_id" if staff_id is not None else "scheduled_start_at"
