@@ -7,6 +7,7 @@ the same on SQLite and PostgreSQL. Use them only on hot paths; everything else r
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import cache
 from typing import TypeVar
 
@@ -117,7 +118,7 @@ class Select:
 
     def rows(self, *values) -> list[tuple]:
         sql, params = self.prepared(values)
-        with connection.cursor() as cursor:
+        with _cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return self.convert(rows)
@@ -144,7 +145,30 @@ def union_rows(*calls: tuple[Select, tuple]) -> list[tuple]:
     parts = [select.prepared(values) for select, values in calls]
     sql = " UNION ALL ".join(part_sql for part_sql, _ in parts)
     params = [param for _, part_params in parts for param in part_params]
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return calls[0][0].convert(rows)
+
+
+@contextmanager
+def _cursor():
+    """A cursor that reads timestamps with psycopg's C loader on PostgreSQL.
+
+    Django registers its own timestamptz loader, a Python subclass of psycopg's that parses each value with a
+    regular expression; an availability range over 25 staff reads some 16,000 timestamps, and parsing them was most
+    of the selectors' time (bench/availability.py, staff-required 31-day range: selectors + engine from 111 to
+    62 ms on the 2-core machine, same run). psycopg's own loader gives the same instants in the session's zone, which
+    Django sets to UTC, as Django's loader does.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.cursor.adapters.register_loader("timestamptz", _timestamptz_loader())
+        yield cursor
+
+
+@cache
+def _timestamptz_loader():
+    from psycopg.types.datetime import TimestamptzLoader  # the optimised (C) one is chosen when registered
+
+    return TimestamptzLoader
