@@ -15,7 +15,7 @@ from appointments.models import Appointment, AppointmentEvent
 from appointments.services import followups, notify
 from appointments.services.reservation import SlotUnavailable, is_overlap_violation, reserve
 from config.errors import Forbidden, NotFound, ValidationFailed
-from config.localtime import localize
+from config.localtime import local_moment, localize
 
 ALLOWED: dict[str, frozenset[str]] = {
     S.REQUESTED: frozenset({S.CONFIRMED, S.REJECTED, S.CANCELLED}),
@@ -43,10 +43,6 @@ class MoveTooSoonOrLate(ValidationFailed):
         super().__init__(message, errors={"status": [message]}, code=code)
 
 
-def _local(value: datetime, tz) -> str:
-    return f"{value.astimezone(tz):%Y-%m-%d %H:%M} {tz.key}"
-
-
 def no_show_due_at(appointment: Appointment) -> datetime:
     """The first instant an appointment may be called a no-show: its start plus NO_SHOW_GRACE_MINUTES."""
     return appointment.scheduled_start_at + timedelta(minutes=settings.NO_SHOW_GRACE_MINUTES)
@@ -59,26 +55,26 @@ def check_move_time(appointment: Appointment, to: str, now: datetime) -> None:
     the start; `no_show` from the start plus NO_SHOW_GRACE_MINUTES; `completed` from the start.
     """
     start = appointment.scheduled_start_at
+    tz = appointment.location.timezone
     if to == S.ARRIVED:
-        tz = appointment.location.timezone
         opens = start - timedelta(minutes=settings.CHECK_IN_EARLY_MINUTES)
         if now < opens or now.astimezone(tz).date() < start.astimezone(tz).date():
             opens = max(opens, datetime.combine(start.astimezone(tz).date(), datetime.min.time(), tzinfo=tz))
-            raise MoveTooSoonOrLate("check_in_too_early", f"Check-in opens at {_local(opens, tz)}.")
+            raise MoveTooSoonOrLate("check_in_too_early", f"Check-in opens at {local_moment(opens, tz)}.")
         if now.astimezone(tz).date() > start.astimezone(tz).date():
             raise MoveTooSoonOrLate(
-                "check_in_too_late", f"Check-in closed at the end of the appointment's day ({_local(start, tz)})."
+                "check_in_too_late", f"Check-in closed at the end of the appointment's day ({local_moment(start, tz)})."
             )
     elif to == S.NO_SHOW and now < no_show_due_at(appointment):
         raise MoveTooSoonOrLate(
             "no_show_too_early",
             f"An appointment can be marked no_show from {settings.NO_SHOW_GRACE_MINUTES} minutes after its start "
-            f"({no_show_due_at(appointment).astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}).",
+            f"({local_moment(no_show_due_at(appointment), tz)}).",
         )
     elif to == S.COMPLETED and now < start:
         raise MoveTooSoonOrLate(
             "complete_too_early",
-            f"An appointment cannot be completed before its start ({start.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}).",
+            f"An appointment cannot be completed before its start ({local_moment(start, tz)}).",
         )
 
 
