@@ -347,6 +347,35 @@ def _local_to_utc(day: date, wall: time, tz: tzinfo) -> datetime:
     return datetime.combine(day, wall, tzinfo=tz).astimezone(UTC)
 
 
+@dataclass(frozen=True)
+class RefusalFacts:
+    """What the message of a refused start tells the caller (see :func:`refusal_facts`)."""
+
+    earliest: datetime  # the first bookable instant: now + min_lead_minutes
+    last_date: date | None  # the last bookable local date, None without max_advance_days
+    step_minutes: int  # the slot grid's step
+    before: datetime | None  # the nearest bookable grid start inside the day's hours before the refused start
+    after: datetime | None  # and after it
+    hours: tuple[Window, ...] | None  # the day's hours (definition and location), None when unrestricted
+
+
+def refusal_facts(ctx: Context, start_utc: datetime, *, now: datetime) -> RefusalFacts:
+    """The limits around a start that :func:`has_slot` refused, for a message that says what to do instead."""
+    run = _Run(ctx, now=now, ignore=None)
+    start_utc = _as_utc(start_utc)
+    day = start_utc.astimezone(ctx.tz).date()
+    hours = intersect(windows_on(ctx.definition_hours, day), windows_on(ctx.location_hours, day))
+    starts = sorted(run.candidates(run.plan(day), hours).starts) if hours != () else []
+    return RefusalFacts(
+        earliest=run.earliest,
+        last_date=run.last_date,
+        step_minutes=int(run.step.total_seconds() // 60),
+        before=max((s for s in starts if s < start_utc), default=None),
+        after=min((s for s in starts if s > start_utc), default=None),
+        hours=hours,
+    )
+
+
 def _as_utc(value: datetime) -> datetime:
     """Normalise an aware datetime to ``datetime.UTC`` so comparisons take CPython's fast same-tzinfo path."""
     if value.tzinfo is UTC:

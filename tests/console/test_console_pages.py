@@ -229,7 +229,7 @@ def test_booking_a_taken_slot_shows_the_services_error_and_writes_nothing(client
         assert [profile.pk for profile in page.context["matches"]] == [customer.pk]
         response = client.post(url, {"profile": str(customer.pk)})
     assert response.status_code == 200
-    assert response.context["errors"] == ["That time is not an available slot."]
+    assert response.context["errors"] == ["That slot is fully booked: every place is taken. Pick another slot."]
     assert Appointment.objects.count() == 1
 
 
