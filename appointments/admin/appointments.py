@@ -18,7 +18,12 @@ from appointments.admin.console import ConsolePages
 from appointments.enums import AppointmentStatus
 from appointments.models import Appointment, AppointmentEvent
 from appointments.services.booking import BookingRequest, appointment_book
-from appointments.services.lifecycle import appointment_reschedule, appointment_transition, appointment_update
+from appointments.services.lifecycle import (
+    appointment_delete,
+    appointment_reschedule,
+    appointment_transition,
+    appointment_update,
+)
 from config.errors import DomainError
 from config.localtime import local_day_bounds, local_label, localize
 from directory.console import ConsoleTabularInline, ExportableConsoleAdmin, actor_of
@@ -294,6 +299,14 @@ class AppointmentAdmin(ConsolePages, ExportableConsoleAdmin):
         # The form already booked or rescheduled through the services; only the notes remain to store.
         if change:
             appointment_update(appointment_id=obj.pk, actor=actor_of(request), fields={"notes": obj.notes})
+
+    def delete_model(self, request, obj):
+        # Through the service, so a delete frees the place and its notifications exactly as a cancel does.
+        appointment_delete(appointment_id=obj.pk, actor=actor_of(request))
+
+    def delete_queryset(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            appointment_delete(appointment_id=pk, actor=actor_of(request))
 
     @admin.display(description="Start (local)", ordering="scheduled_start_at")
     def local_start(self, obj: Appointment) -> str:

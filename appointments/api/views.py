@@ -414,7 +414,7 @@ class AppointmentViewSet(ResourceViewSet):
     def perform_destroy(self, instance):
         if self.principal.is_customer:
             raise PermissionDenied("Customers cancel appointments (PUT status cancelled) rather than delete them.")
-        appointment_delete(appointment_id=instance.pk)
+        appointment_delete(appointment_id=instance.pk, actor=self.principal.actor)
 
     @docs.EVENTS
     def events(self, request, *args, **kwargs):

@@ -16,6 +16,7 @@ from appointments.services import followups, notify
 from appointments.services.reservation import SlotUnavailable, is_overlap_violation, reserve
 from config.errors import Forbidden, NotFound, ValidationFailed
 from config.localtime import local_moment, localize
+from directory.services.audit import audit_record
 
 ALLOWED: dict[str, frozenset[str]] = {
     S.REQUESTED: frozenset({S.CONFIRMED, S.REJECTED, S.CANCELLED}),
@@ -225,6 +226,23 @@ def appointment_update(
 
 
 @transaction.atomic
-def appointment_delete(*, appointment_id: int) -> None:
-    """Remove the record (cancelling is the normal path; this is for mistakes)."""
-    _locked(appointment_id).delete()
+def appointment_delete(*, appointment_id: int, actor: str, now: datetime | None = None) -> None:
+    """Remove the record (cancelling is the normal path; this is for mistakes).
+
+    It frees what a cancel frees: unsent notifications are cancelled (no message about the deletion is sent) and a
+    holding appointment's place is offered to the waitlist. The appointment's own events go with it, so the generic
+    audit trail keeps who deleted which appointment (docs/domain.md "Deleting an appointment").
+    """
+    now = now or timezone.now()
+    appointment = _locked(appointment_id)
+    freed = followups.freed_place(appointment) if appointment.is_holding else None
+    notify.on_deleted(appointment, now=now)
+    audit_record(
+        action="appointment.delete", actor=actor, subject_type="appointment", subject_id=appointment.pk, now=now,
+        data={"status": appointment.status, "definition_id": appointment.definition_id,
+              "location_id": appointment.location_id, "scheduled_start_at": _iso(appointment.scheduled_start_at)},
+    )  # fmt: skip
+    tz = appointment.location.timezone
+    appointment.delete()
+    if freed is not None:
+        followups.offer_freed(freed, tz=tz, actor=actor, now=now)

@@ -120,6 +120,11 @@ def on_transition(appointment: Appointment, before: str, to: str, *, now: dateti
         _schedule_events(appointment, events, now)
 
 
+def on_deleted(appointment: Appointment, *, now: datetime) -> None:
+    """A deleted appointment: nothing more is sent about it."""
+    notifications_cancel(subject_type=SUBJECT, subject_id=appointment.pk, reason="Appointment deleted.", now=now)
+
+
 def on_rescheduled(appointment: Appointment, *, now: datetime) -> None:
     """A move in time: pending rows get the new context, pending reminders the new due time."""
     due = reminder_due_at(appointment, now=now)
