@@ -70,6 +70,10 @@ class QueueCreateInput(InputSerializer):
 class QueueUpdateInput(InputSerializer):
     status = serializers.ChoiceField(choices=QueueStatus.choices, required=False)
     staff_id = serializers.UUIDField(required=False, allow_null=True)
+    profile_id = serializers.UUIDField(
+        required=False,
+        help_text="Names the customer of an anonymous walk-in; another person than the entry's is a 422.",
+    )
     reason = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     meta = serializers.DictField(required=False, allow_null=True)
@@ -77,6 +81,15 @@ class QueueUpdateInput(InputSerializer):
 
     def validate_appointment_id(self, value):
         raise serializers.ValidationError("Use POST /appointment-queues/{id}/convert to create the appointment.")
+
+
+class QueueConvertInput(InputSerializer):
+    profile_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="Who the walk-in was: required when the entry is anonymous (the entry then records it); "
+        "a different person than the entry names is a 422.",
+    )
 
 
 class QueueViewSet(ResourceViewSet):
@@ -129,8 +142,8 @@ class QueueViewSet(ResourceViewSet):
         data = self.validated_input_of(QueueUpdateInput)
         entry = queue_update(
             entry_id=entry.pk, actor=self.principal.actor, customer=self.principal.is_customer,
-            status=data.get("status"), staff_id=data.get("staff_id"), reason=data.get("reason") or "",
-            fields={name: data[name] for name in ("notes", "meta") if name in data},
+            status=data.get("status"), staff_id=data.get("staff_id"), profile_id=data.get("profile_id"),
+            reason=data.get("reason") or "", fields={name: data[name] for name in ("notes", "meta") if name in data},
         )  # fmt: skip
         return self.output(self.refetch(entry))
 
@@ -139,13 +152,14 @@ class QueueViewSet(ResourceViewSet):
         queue_delete(entry_id=self.get_object().pk)
         return Response(status=204)
 
-    @extend_schema(request=None, responses={201: AppointmentSerializer})
+    @extend_schema(request=QueueConvertInput, responses={201: AppointmentSerializer})
     def convert(self, request, *args, **kwargs):
         """Turn a served walk-in into a completed appointment linked both ways: 201 with the appointment."""
         if self.principal.is_customer:
             raise PermissionDenied("Only staff can convert a walk-in.")
         entry = self.get_object()
-        appointment = queue_convert(entry_id=entry.pk, actor=self.principal.actor)
+        data = self.validated_input_of(QueueConvertInput)
+        appointment = queue_convert(entry_id=entry.pk, actor=self.principal.actor, profile_id=data.get("profile_id"))
         appointment = appointments_with_relations().get(pk=appointment.pk)
         return Response({"data": AppointmentSerializer(appointment, context=self.get_serializer_context()).data},
                         status=201)  # fmt: skip
