@@ -29,20 +29,33 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
+def _wall(value: datetime, tz) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _summary(definition, location, start: datetime, **extra) -> dict:
+    """What the default templates say (notifications.rendering): which service, where, and when at the location
+    (the customer goes there, whatever zone the booking was made in)."""
+    tz = location.timezone
+    return {"what": definition.name, "where": location.name, "when": _wall(start, tz), "zone": str(tz), **extra}
+
+
 def appointment_context(appointment: Appointment) -> dict:
-    """The documented context (docs/notifications.md) of an appointment, as plain JSON data."""
-    tz = appointment.timezone
+    """The documented context (docs/notifications.md) of an appointment, as plain JSON data. Local times are the
+    location's; `timezone` echoes the zone the booking was made in."""
     definition, location, profile = appointment.definition, appointment.location, appointment.profile
+    tz = location.timezone
     staff = appointment.assigned_staff if appointment.assigned_staff_id else None
     return {
+        "summary": _summary(definition, location, appointment.scheduled_start_at),
         "appointment": {
             "id": appointment.pk,
             "status": appointment.status,
             "scheduled_start_at": _iso(appointment.scheduled_start_at),
             "scheduled_end_at": _iso(appointment.scheduled_end_at),
-            "timezone": str(tz),
-            "local_start": appointment.scheduled_start_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-            "local_end": appointment.scheduled_end_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            "timezone": str(appointment.timezone),
+            "local_start": _wall(appointment.scheduled_start_at, tz),
+            "local_end": _wall(appointment.scheduled_end_at, tz),
             "notes": appointment.notes or "",
             "definition": {"id": definition.pk, "handle": definition.handle, "name": definition.name},
             "location": {"id": location.pk, "handle": location.handle, "name": location.name,
@@ -148,6 +161,7 @@ def on_waitlist_offer(offer, *, now: datetime) -> None:
     location, profile = offer.location, offer.entry.profile
     tz = location.timezone
     context = {
+        "summary": _summary(definition, location, offer.start_at, held_until=_wall(offer.expires_at, tz)),
         "offer": {
             "id": offer.pk, "waitlist_entry_id": offer.entry_id, "start_at": _iso(offer.start_at),
             "end_at": _iso(offer.end_at), "expires_at": _iso(offer.expires_at), "timezone": str(tz),

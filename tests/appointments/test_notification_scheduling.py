@@ -89,6 +89,7 @@ def test_instant_booking_schedules_created_confirmed_and_the_reminder(location, 
     assert confirmed.location_id == location.pk
     assert confirmed.next_attempt_at == confirmed.due_at
     assert confirmed.context == {
+        "summary": {"what": "Fitting", "where": "Fitzroy", "when": "2025-06-16 10:00", "zone": "Australia/Melbourne"},
         "appointment": {
             "id": appointment.pk, "status": "confirmed", "scheduled_start_at": "2025-06-16T00:00:00Z",
             "scheduled_end_at": "2025-06-16T00:30:00Z", "timezone": "Australia/Melbourne",
