@@ -16,7 +16,13 @@ from datetime import UTC, datetime, timedelta
 from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment
 from notifications.enums import Event
-from notifications.services.scheduling import notification_schedule, notifications_cancel, notifications_reschedule
+from notifications.services.scheduling import (
+    Planned,
+    notification_schedule,
+    notifications_cancel,
+    notifications_reschedule,
+    notifications_schedule,
+)
 
 SUBJECT = "appointment"
 OFFER_SUBJECT = "waitlist_offer"
@@ -88,22 +94,13 @@ def reminder_due_at(appointment: Appointment, *, now: datetime) -> datetime | No
     return max(_shift(appointment.scheduled_start_at, appointment.timezone, days, hours, -1), now)
 
 
-def _schedule(appointment: Appointment, event: str, due_at: datetime, context: dict, now: datetime) -> None:
-    target_id = getattr(appointment.definition, f"{event}_target_id")
-    if target_id is None:
-        return
-    notification_schedule(
-        subject_type=SUBJECT, subject_id=appointment.pk, location_id=appointment.location_id, event=event,
-        target_id=target_id, due_at=due_at, context=context, now=now,
-    )  # fmt: skip
-
-
 def _schedule_events(appointment: Appointment, events: list[str], now: datetime) -> None:
     definition = appointment.definition
     wanted = [event for event in events if getattr(definition, f"{event}_target_id") is not None]
     if not wanted:
         return
     context = appointment_context(appointment)
+    planned = []
     for event in wanted:
         if event == Event.REMINDER:
             due = reminder_due_at(appointment, now=now)
@@ -111,7 +108,18 @@ def _schedule_events(appointment: Appointment, events: list[str], now: datetime)
                 continue
         else:
             due = _shift(now, appointment.timezone, *_offset(definition, event), 1)
-        _schedule(appointment, event, due, context, now)
+        planned.append(
+            Planned(
+                subject_type=SUBJECT,
+                subject_id=appointment.pk,
+                location_id=appointment.location_id,
+                event=event,
+                target_id=getattr(definition, f"{event}_target_id"),
+                due_at=due,
+                context=context,
+            )  # fmt: skip
+        )
+    notifications_schedule(planned, now=now)
 
 
 def on_created(appointment: Appointment, *, now: datetime) -> None:
