@@ -70,7 +70,9 @@ def test_a_committed_hours_change_reaches_the_next_booking_on_another_connection
 
     refused = booker.post(start + timedelta(hours=1))
     day = start.astimezone(location.timezone).date()
-    message = f"That time is outside this service's hours here on {day}: 09:00-10:30 ({location.timezone.key})."
+    message = (
+        f"That time is outside this service's hours here: on {day} they are 09:00-10:30 ({location.timezone.key})."
+    )
     assert refused.status_code == 422
     assert refused.json() == {"message": message, "code": "outside_hours", "errors": {"scheduled_start_at": [message]}}
     assert booker.post(start).status_code == 201
