@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from appointments import selectors
@@ -18,7 +18,7 @@ from appointments.models import (
     DefinitionSpecialHour,
     DefinitionStaff,
 )
-from appointments.services.booking import BookingRequest, appointment_book
+from appointments.services.booking import appointment_book, booking_request
 from appointments.services.definitions import (
     definition_create,
     definition_delete,
@@ -310,7 +310,7 @@ class VisibleDefinitionsViewSet(ProfileScopeMixin, ResourceViewSet):
 
 
 @docs.appointment_schema
-class AppointmentViewSet(ResourceViewSet):
+class AppointmentViewSet(ProfileScopeMixin, ResourceViewSet):
     """/appointments and /profiles/{uuid}/appointments (the latter scoped to that profile, see the subclass)."""
 
     scope_area = "appointments"
@@ -328,16 +328,6 @@ class AppointmentViewSet(ResourceViewSet):
     search_fields = ("notes", "profile__first_name", "profile__last_name", "profile__email")
     sort_fields = {name: name for name in ("id", "status", "scheduled_start_at", "scheduled_end_at", "created_at",
                                             "updated_at")}  # fmt: skip
-
-    def scoped_profile_id(self):
-        """The profile the URL or the token restricts this request to, or None."""
-        raw = self.kwargs.get("profile_id")
-        if raw is not None:
-            profile_id = ProfileScopeMixin.resolve_profile_id(self, raw)
-            if self.principal.is_customer and str(profile_id) != str(self.principal.profile_id):
-                raise NotFound("Not found.")
-            return profile_id
-        return self.principal.profile_id if self.principal.is_customer else None
 
     def get_queryset(self):
         queryset = selectors.appointments_with_relations()
@@ -366,21 +356,13 @@ class AppointmentViewSet(ResourceViewSet):
         url_profile_id = self.scoped_profile_id() if scoped else None
         data = self.validated_input_of(self.input_serializer_class)
         profile_id = url_profile_id if scoped else data["profile_id"]
-        booking = BookingRequest(
-            definition_id=data["appointment_definition_id"],
-            profile_id=str(profile_id),
-            location_id=data["location_id"],
-            start=data["scheduled_start_at"],
-            end=data.get("scheduled_end_at"),
-            timezone=data.get("timezone"),
-            assigned_staff_id=data.get("assigned_staff_id"),
-            notes=data.get("notes") or "",
-            meta=data.get("meta"),
-            transaction=data.get("transaction"),
-            order=data.get("order"),
-            answers=data.get("answers") or [],
+        booking = booking_request(
+            data["appointment_definition_id"], profile_id, data["location_id"], data["scheduled_start_at"],
+            staff=data.get("assigned_staff_id"), notes=data.get("notes"), answers=data.get("answers"),
+            end=data.get("scheduled_end_at"), timezone=data.get("timezone"), meta=data.get("meta"),
+            transaction=data.get("transaction"), order=data.get("order"),
             override_availability=data["override_availability"],
-        )
+        )  # fmt: skip
         appointment = appointment_book(
             booking, actor=self.principal.actor,
             customer_id=self.principal.profile_id if self.principal.is_customer else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from appointments.api.serializers import AppointmentSerializer, LocationBriefSerializer, PersonSerializer
@@ -119,7 +119,7 @@ def waitlist_queryset():
     )
 
 
-class WaitlistViewSet(ResourceViewSet):
+class WaitlistViewSet(ProfileScopeMixin, ResourceViewSet):
     """/appointment-waitlists and /profiles/{uuid}/appointment-waitlists; customers reach only their own."""
 
     scope_area = "appointments"
@@ -133,15 +133,6 @@ class WaitlistViewSet(ResourceViewSet):
     filter_paths = {"appointment_definition_id": "definition_id"}
     search_fields = ("notes",)
     sort_fields = {name: name for name in ("id", "status", "desired_start_at", "created_at", "updated_at")}
-
-    def scoped_profile_id(self):
-        raw = self.kwargs.get("profile_id")
-        if raw is not None:
-            profile_id = ProfileScopeMixin.resolve_profile_id(self, raw)
-            if self.principal.is_customer and str(profile_id) != str(self.principal.profile_id):
-                raise NotFound("Not found.")
-            return profile_id
-        return self.principal.profile_id if self.principal.is_customer else None
 
     def get_queryset(self):
         queryset = waitlist_queryset().order_by("created_at", "id")
