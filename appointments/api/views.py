@@ -59,26 +59,6 @@ def definition_queryset():
     )
 
 
-def rules_meta(definition: AppointmentDefinition) -> dict:
-    return {
-        "slot_interval_minutes": definition.slot_interval_minutes or definition.duration_minutes,
-        "duration_minutes": definition.duration_minutes,
-        "buffer_before_minutes": definition.buffer_before_minutes,
-        "buffer_after_minutes": definition.buffer_after_minutes,
-        "min_lead_minutes": definition.min_lead_minutes,
-        "max_advance_days": definition.max_advance_days,
-        "max_concurrent_bookings": definition.max_concurrent_bookings,
-    }
-
-
-def staff_flags(definition: AppointmentDefinition) -> dict:
-    return {
-        "requires_staff": definition.requires_staff,
-        "customer_must_select_staff": definition.customer_must_select_staff,
-        "assigned_staff_required": definition.requires_staff,
-    }
-
-
 class CustomerDefinitionsMixin:
     """Customers see published, non-archived definitions only; anything else is a 404 for them."""
 
@@ -134,87 +114,38 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
     def available_slots(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.SlotsInput)
-        now = timezone.now()
-        loaded, slots = selectors.day_slots(
-            definition, data["location_id"], data["date"], staff_id=data.get("staff_id"), now=now
-        )
-        reason = None if slots else selectors.empty_reason(loaded, data["date"], now=now, staff_id=data.get("staff_id"))
-        staff = None
-        if data.get("staff_id") is not None:
-            profile = loaded.staff[str(data["staff_id"])].profile
-            staff = {"id": str(profile.pk), "first_name": profile.first_name or None,
-                     "last_name": profile.last_name or None, "email": profile.email or None}  # fmt: skip
-        body = {
-            "date": data["date"].isoformat(),
-            "timezone": loaded.location.timezone.key,
-            "appointment_definition_id": definition.pk,
-            "location_id": loaded.location.pk,
-            **staff_flags(definition),
-            "staff": staff,
-            "slots": s.SlotSerializer(slots, many=True).data,
-        }
-        meta = {**rules_meta(definition), "reason": reason, "reason_message": selectors.EMPTY_DAY_MESSAGES.get(reason)}
-        return Response({"data": body, "meta": meta})
+        now, staff_id = timezone.now(), data.get("staff_id")
+        loaded, slots = selectors.day_slots(definition, data["location_id"], data["date"], staff_id=staff_id, now=now)
+        answer = s.Availability(
+            definition, loaded.location, slots, day=data["date"],
+            staff=None if staff_id is None else loaded.staff[str(staff_id)].profile,
+            reason=None if slots else selectors.empty_reason(loaded, data["date"], now=now, staff_id=staff_id),
+        )  # fmt: skip
+        return Response(s.DaySlotsResponse(answer).data)
 
     @docs.AVAILABLE_SLOTS_RANGE
     def available_slots_range(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.SlotsRangeInput)
-        now = timezone.now()
+        now, staff_id = timezone.now(), data.get("staff_id")
         loaded, slots = selectors.range_slots(
-            definition, data["location_id"], data["start_date"], data["end_date"], staff_id=data.get("staff_id"),
-            now=now,
-        )  # fmt: skip
-        empty = selectors.empty_days(loaded, slots, data["start_date"], data["end_date"], now=now,
-                                     staff_id=data.get("staff_id"))  # fmt: skip
+            definition, data["location_id"], data["start_date"], data["end_date"], staff_id=staff_id, now=now
+        )
+        empty = selectors.empty_days(loaded, slots, data["start_date"], data["end_date"], now=now, staff_id=staff_id)
         if data["sort"] == "desc":
             slots = list(reversed(slots))
-        meta = {
-            "appointment_definition_id": definition.pk,
-            "location_id": loaded.location.pk,
-            "timezone": loaded.location.timezone.key,
-            "start_date": data["start_date"].isoformat(),
-            "end_date": data["end_date"].isoformat(),
-            **staff_flags(definition),
-            "staff": str(data["staff_id"]) if data.get("staff_id") else None,
-            **rules_meta(definition),
-            "total": len(slots),
-            "empty_days": [
-                {"date": day.isoformat(), "reason": reason, "message": selectors.EMPTY_DAY_MESSAGES[reason]}
-                for day, reason in empty.items()
-            ],
-        }
-        return Response({"data": s.RangeSlotSerializer(slots, many=True).data, "meta": meta})
+        answer = s.Availability(definition, loaded.location, slots, start_date=data["start_date"],
+                                end_date=data["end_date"], staff_id=staff_id, empty_days=empty)  # fmt: skip
+        return Response(s.RangeSlotsResponse(answer).data)
 
     @docs.AVAILABLE_STAFF
     def available_staff(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.StaffInput)
         loaded, staff = selectors.staff_for_day(definition, data["location_id"], data["date"], now=timezone.now())
-        rows = [
-            {
-                "id": str(info.profile.pk),
-                "first_name": info.profile.first_name or None,
-                "last_name": info.profile.last_name or None,
-                "email": info.profile.email or None,
-                "has_available_slots": has_slots,
-                "is_default_location": info.is_default_location,
-                "appointment_definition_staff_sort_order": info.definition_sort_order,
-                "location_profile_sort_order": info.location_sort_order,
-            }
-            for info, has_slots in staff
-            if has_slots or not data["available_only"]
-        ]
-        meta = {
-            "appointment_definition_id": definition.pk,
-            "location_id": loaded.location.pk,
-            "date": data["date"].isoformat(),
-            "requires_staff": definition.requires_staff,
-            "customer_must_select_staff": definition.customer_must_select_staff,
-            "selection_required_by_customer": definition.customer_must_select_staff,
-            "assigned_staff_required": definition.requires_staff,
-        }
-        return Response({"data": rows, "meta": meta})
+        rows = [(info, has_slots) for info, has_slots in staff if has_slots or not data["available_only"]]
+        answer = s.Availability(definition, loaded.location, day=data["date"], staff_rows=rows)
+        return Response(s.AvailableStaffResponse(answer).data)
 
 
 class DefinitionChildMixin(CustomerDefinitionsMixin):

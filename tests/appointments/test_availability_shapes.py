@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from rest_framework import serializers
 
 from appointments.api import serializers as s
 from tests.factories import (
@@ -74,14 +75,14 @@ def answer(client, definition, location, action: str, body: dict) -> str:
 
 def keys_match(value, serializer) -> None:
     """Every object of `value` has exactly the fields `serializer` declares, nested ones included."""
-    if isinstance(serializer, s.serializers.ListSerializer):
+    if isinstance(serializer, serializers.ListSerializer):
         for item in value:
             keys_match(item, serializer.child)
         return
     fields = serializer.fields
     assert set(value) == set(fields), type(serializer).__name__
     for name, field in fields.items():
-        if isinstance(field, s.serializers.BaseSerializer) and value[name] is not None:
+        if isinstance(field, serializers.BaseSerializer) and value[name] is not None:
             keys_match(value[name], field)
 
 
