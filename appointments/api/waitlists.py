@@ -24,6 +24,7 @@ from config.api.fields import LocalDateTimeField
 from config.api.serializers import InputSerializer, OutputModelSerializer
 from config.api.timezones import TimeZoneSerializerField
 from config.api.views import ResourceViewSet
+from config.localtime import utc_iso
 from directory.api.views import ProfileScopeMixin
 
 
@@ -57,29 +58,25 @@ class WaitlistEntrySerializer(OutputModelSerializer):
             return entry.offers.filter(status=OfferStatus.OPEN).first()
         return offers[0] if offers else None
 
-    @staticmethod
-    def _utc(value) -> str | None:
-        return LocalDateTimeField().to_representation(value) if value else None
-
     def get_offer_id(self, entry) -> int | None:
         offer = self._offer(entry)
         return offer.pk if offer else None
 
     def get_offered_at(self, entry) -> str | None:
         offer = self._offer(entry)
-        return self._utc(offer.offered_at) if offer else None
+        return utc_iso(offer.offered_at) if offer else None
 
     def get_offer_expires_at(self, entry) -> str | None:
         offer = self._offer(entry)
-        return self._utc(offer.expires_at) if offer else None
+        return utc_iso(offer.expires_at) if offer else None
 
     def get_offered_start_at(self, entry) -> str | None:
         offer = self._offer(entry)
-        return self._utc(offer.start_at) if offer else None
+        return utc_iso(offer.start_at) if offer else None
 
     def get_offered_end_at(self, entry) -> str | None:
         offer = self._offer(entry)
-        return self._utc(offer.end_at) if offer else None
+        return utc_iso(offer.end_at) if offer else None
 
     def get_offered_staff_id(self, entry) -> str | None:
         offer = self._offer(entry)
