@@ -41,3 +41,10 @@ def local_moment(value: datetime, tz: ZoneInfo) -> str:
     """An instant as the location's wall time with its zone, the one style of times in messages and errors
     ("2026-12-08 09:00 Australia/Melbourne")."""
     return f"{value.astimezone(tz):%Y-%m-%d %H:%M} {tz.key}"
+
+
+def utc_iso(value: datetime | None) -> str | None:
+    """An instant as API.md writes it: UTC, whole seconds, `Z` ("2026-05-11T00:00:00Z"); None stays None.
+
+    The one formatter for instants in API answers, event data and notification contexts."""
+    return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -17,7 +17,7 @@ from unfold.decorators import display
 from appointments.admin.console import ConsolePages
 from appointments.enums import AppointmentStatus
 from appointments.models import Appointment, AppointmentEvent
-from appointments.services.booking import BookingRequest, appointment_book
+from appointments.services.booking import appointment_book, booking_request
 from appointments.services.lifecycle import (
     appointment_delete,
     appointment_reschedule,
@@ -82,17 +82,13 @@ class AppointmentForm(forms.ModelForm):
         return cleaned
 
     def _book(self) -> Appointment:
-        location = self.cleaned_data["location"]
-        staff = self.cleaned_data.get("assigned_staff")
-        request = BookingRequest(
-            definition_id=self.cleaned_data["definition"].pk,
-            profile_id=str(self.cleaned_data["profile"].pk),
-            location_id=location.pk,
-            start=localize(self._wall_time(), location.timezone, "scheduled_start_at"),
-            assigned_staff_id=str(staff.pk) if staff else None,
-            notes=self.cleaned_data.get("notes") or "",
-            override_availability=self.cleaned_data["override_availability"],
-        )
+        data, location = self.cleaned_data, self.cleaned_data["location"]
+        request = booking_request(
+            data["definition"], data["profile"], location,
+            localize(self._wall_time(), location.timezone, "scheduled_start_at"),
+            staff=data.get("assigned_staff"), notes=data.get("notes"),
+            override_availability=data["override_availability"],
+        )  # fmt: skip
         return appointment_book(request, actor=actor_of(self.request))
 
     def _reschedule(self) -> Appointment:

@@ -24,7 +24,7 @@ from appointments.console import day_counts, day_schedule
 from appointments.enums import AppointmentStatus as S
 from appointments.enums import BookingType
 from appointments.models import Appointment, AppointmentDefinition
-from appointments.services.booking import BookingRequest, appointment_book
+from appointments.services.booking import appointment_book, booking_request
 from appointments.services.lifecycle import ALLOWED, appointment_reschedule, appointment_transition
 from config.errors import DomainError
 from directory.console import Card, Link, actor_of, console_link, dashboard_card, locations_for
@@ -276,13 +276,9 @@ class ConsolePages:
                     first_name=customer["first_name"], last_name=customer["last_name"], email=customer["email"],
                     mobile_phone=customer["mobile_phone"],
                 )  # fmt: skip
-            staff = data["staff"]
             return appointment_book(
-                BookingRequest(
-                    definition_id=data["definition"].pk, profile_id=str(profile.pk), location_id=data["location"].pk,
-                    start=start, assigned_staff_id=str(staff.pk) if staff else None, notes=customer["notes"] or "",
-                    answers=answers,
-                ),
+                booking_request(data["definition"], profile, data["location"], start, staff=data["staff"],
+                                notes=customer["notes"], answers=answers),
                 actor=actor_of(request),
             )  # fmt: skip
 

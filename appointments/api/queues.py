@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from appointments import queue_selectors
@@ -92,7 +92,7 @@ class QueueConvertInput(InputSerializer):
     )
 
 
-class QueueViewSet(ResourceViewSet):
+class QueueViewSet(ProfileScopeMixin, ResourceViewSet):
     """/appointment-queues; customers join as themselves, read their own entry and cancel it."""
 
     scope_area = "appointments"
@@ -109,15 +109,8 @@ class QueueViewSet(ResourceViewSet):
 
     def get_queryset(self):
         queryset = queue_selectors.queue_entries()
-        raw = self.kwargs.get("profile_id")
-        if raw is not None:
-            profile_id = ProfileScopeMixin.resolve_profile_id(self, raw)
-            if self.principal.is_customer and str(profile_id) != str(self.principal.profile_id):
-                raise NotFound("Not found.")
-            return queryset.filter(profile_id=profile_id)
-        if self.principal.is_customer:
-            return queryset.filter(profile_id=self.principal.profile_id)
-        return queryset
+        profile_id = self.scoped_profile_id()
+        return queryset if profile_id is None else queryset.filter(profile_id=profile_id)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

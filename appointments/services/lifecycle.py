@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from appointments.models import Appointment, AppointmentEvent
 from appointments.services import followups, notify
 from appointments.services.reservation import SlotUnavailable, is_overlap_violation, reserve
 from config.errors import Forbidden, NotFound, ValidationFailed
-from config.localtime import local_moment, localize
+from config.localtime import local_moment, localize, utc_iso
 from directory.services.audit import audit_record
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -180,20 +180,18 @@ def appointment_reschedule(
             AppointmentEvent.objects.create(
                 appointment=appointment, kind=AppointmentEvent.Kind.RESCHEDULED, actor=actor,
                 from_status=appointment.status, to_status=appointment.status, reason=reason or "", at=now,
-                data={"from": _iso(old_start), "to": _iso(held.start), "assigned_staff_id": held.staff_id},
+                data={"from": utc_iso(old_start), "to": utc_iso(held.start), "assigned_staff_id": held.staff_id},
             )  # fmt: skip
             notify.on_rescheduled(appointment, now=now)
             followups.appointment_moved_away(appointment, old, actor=actor, now=now)
-            transaction.on_commit(partial(hooks.after_rescheduled, appointment.pk, _iso(old_start), _iso(held.start)))
+            transaction.on_commit(
+                partial(hooks.after_rescheduled, appointment.pk, utc_iso(old_start), utc_iso(held.start))
+            )
     except IntegrityError as exc:
         if is_overlap_violation(exc):
             raise SlotUnavailable() from exc
         raise
     return appointment
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
 
 
 EDITABLE = ("notes", "meta", "transaction", "order")
@@ -240,7 +238,7 @@ def appointment_delete(*, appointment_id: int, actor: str, now: datetime | None 
     audit_record(
         action="appointment.delete", actor=actor, subject_type="appointment", subject_id=appointment.pk, now=now,
         data={"status": appointment.status, "definition_id": appointment.definition_id,
-              "location_id": appointment.location_id, "scheduled_start_at": _iso(appointment.scheduled_start_at)},
+              "location_id": appointment.location_id, "scheduled_start_at": utc_iso(appointment.scheduled_start_at)},
     )  # fmt: skip
     tz = appointment.location.timezone
     appointment.delete()

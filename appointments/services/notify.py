@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment
+from config.localtime import utc_iso
 from notifications.enums import Event
 from notifications.services.scheduling import (
     Planned,
@@ -29,10 +30,6 @@ OFFER_SUBJECT = "waitlist_offer"
 # Entering these statuses is the event of the same name.
 STATUS_EVENTS = {S.CONFIRMED: Event.CONFIRMED, S.CANCELLED: Event.CANCELLED, S.REJECTED: Event.REJECTED,
                  S.COMPLETED: Event.COMPLETED}  # fmt: skip
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
 def _wall(value: datetime, tz) -> str:
@@ -57,8 +54,8 @@ def appointment_context(appointment: Appointment) -> dict:
         "appointment": {
             "id": appointment.pk,
             "status": appointment.status,
-            "scheduled_start_at": _iso(appointment.scheduled_start_at),
-            "scheduled_end_at": _iso(appointment.scheduled_end_at),
+            "scheduled_start_at": utc_iso(appointment.scheduled_start_at),
+            "scheduled_end_at": utc_iso(appointment.scheduled_end_at),
             "timezone": str(appointment.timezone),
             "local_start": _wall(appointment.scheduled_start_at, tz),
             "local_end": _wall(appointment.scheduled_end_at, tz),
@@ -171,8 +168,8 @@ def on_waitlist_offer(offer, *, now: datetime) -> None:
     context = {
         "summary": _summary(definition, location, offer.start_at, held_until=_wall(offer.expires_at, tz)),
         "offer": {
-            "id": offer.pk, "waitlist_entry_id": offer.entry_id, "start_at": _iso(offer.start_at),
-            "end_at": _iso(offer.end_at), "expires_at": _iso(offer.expires_at), "timezone": str(tz),
+            "id": offer.pk, "waitlist_entry_id": offer.entry_id, "start_at": utc_iso(offer.start_at),
+            "end_at": utc_iso(offer.end_at), "expires_at": utc_iso(offer.expires_at), "timezone": str(tz),
             "local_start": offer.start_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             "local_expires": offer.expires_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             "definition": {"id": definition.pk, "handle": definition.handle, "name": definition.name},
