@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 import config.api.schema  # noqa: F401  (registers the bearer scheme with drf-spectacular)
 from config.api.index import ApiIndexView
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages without an icon link (the API's JSON, the schema); the console's icon.
+    path("favicon.ico", RedirectView.as_view(url="/static/console/favicon.svg", permanent=True)),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
