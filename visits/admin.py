@@ -94,7 +94,9 @@ class VisitAdmin(ConsoleModelAdmin):
             rows = footfall_for(data["chosen"], data["start_date"], data["end_date"])
             if request.GET.get("format") == "csv":
                 header = ["date", "total", *VisitSource.values]
-                return csv_response("footfall", header, ([r["date"], r["total"], *r["by_source"].values()] for r in rows))
+                return csv_response(
+                    "footfall", header, ([r["date"], r["total"], *r["by_source"].values()] for r in rows)
+                )
         context = {
             **self.admin_site.each_context(request),
             "title": "Footfall",
