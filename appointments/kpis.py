@@ -18,6 +18,9 @@ from appointments.enums import AppointmentStatus
 from appointments.models import Appointment, QueueEntry
 from config.errors import ValidationFailed
 from directory.models import Location
+from questionnaires.enums import RatingScale
+from questionnaires.reports import rating_report
+from visits.selectors import footfall_for
 
 MAX_REPORT_DAYS = 366
 SETTLED = (AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW)
@@ -101,3 +104,24 @@ def _collect(location: Location, start: date, end: date, counts: dict, waits: di
         waits[day].append((called - joined).total_seconds() / 60)
         if served is not None:
             services[day].append((served - called).total_seconds() / 60)
+
+
+def daily_report(locations: list[Location], start: date, end: date, *, all_locations: bool) -> dict:
+    """The console's morning report over some locations and local days: per day the appointment figures
+    (`appointment_report_for`), the footfall by source (`visits.selectors.footfall_for`) and the NPS
+    (`questionnaires.reports.rating_report`, by day and by week), plus the whole range's figures. `all_locations`
+    says `locations` are every location (the NPS then reads without a location filter)."""
+    rows, summary = appointment_report_for(locations, start, end)
+    visits = footfall_for(locations, start, end)
+    within = None if all_locations else [location.pk for location in locations]
+    nps_days = rating_report(RatingScale.NPS, start=start, end=end, interval="day", within=within)
+    nps_weeks = rating_report(RatingScale.NPS, start=start, end=end, interval="week", within=within)
+    for row, footfall_row, nps in zip(rows, visits, nps_days["series"], strict=True):
+        row.update(visits=footfall_row["total"], visits_by_source=footfall_row["by_source"], ratings=nps["total"],
+                   nps=nps["score"])  # fmt: skip
+    return {
+        "days": rows,
+        "summary": {**summary, "visits": sum(row["total"] for row in visits), "ratings": nps_days["total"],
+                    "nps": nps_days["score"]},  # fmt: skip
+        "nps_weeks": nps_weeks["series"],
+    }

@@ -336,3 +336,10 @@ def csv_response(name: str, header: list[str], rows) -> HttpResponse:
     writer.writerow(header)
     writer.writerows(rows)
     return response
+
+
+def console_today(locations: QuerySet[Location], chosen: str | int | None = None) -> date:
+    """A date picker's default: the local today of the chosen location when it is one of `locations`, else the
+    latest local today among them (an operator's only location's today), never the UTC date."""
+    picked = locations.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+    return local_today([picked] if picked else locations, now=timezone.now())

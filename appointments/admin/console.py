@@ -27,7 +27,7 @@ from appointments.models import Appointment, AppointmentDefinition
 from appointments.services.booking import BookingRequest, appointment_book
 from appointments.services.lifecycle import ALLOWED, appointment_reschedule, appointment_transition
 from config.errors import DomainError
-from directory.console import Card, Link, actor_of, console_link, dashboard_card, locations_for
+from directory.console import Card, Link, actor_of, console_link, console_today, dashboard_card, locations_for
 from directory.models import Location, Profile
 from directory.services.profiles import profile_create
 from questionnaires.selectors import active_form
@@ -224,13 +224,12 @@ class ConsolePages:
         if not self.has_add_permission(request):
             raise PermissionDenied
         query = request.GET.copy()
+        today = console_today(locations_for(request.user), query.get("location"))
         if "date" not in query and query.get("location"):
-            location = locations_for(request.user).filter(pk=query["location"]).first()
-            if location is not None:
-                query["date"] = timezone.now().astimezone(location.timezone).date().isoformat()
+            query["date"] = today.isoformat()
         search = SlotSearchForm(
             query if {"definition", "location", "date"} <= set(query) else None,
-            user=request.user, initial={"date": timezone.now().date(), **query.dict()},
+            user=request.user, initial={"date": today, **query.dict()},
         )  # fmt: skip
         slots, error, chosen, customer, matches, errors = None, "", None, None, [], []
         if search.is_bound and search.is_valid():
