@@ -29,7 +29,7 @@ def _number(value: float) -> str:
 
 def bar_chart(
     columns: list[tuple[str, tuple[str, ...], list[Segment]]], *, y_label: str, x_label: str,
-    low: float | None = None, high: float | None = None, unit: str = "",
+    low: float | None = None, high: float | None = None, unit: str = "", width: int = WIDTH,
 ) -> dict:  # fmt: skip
     """Columns are (key, label lines, segments). The value axis runs from `low` (default 0, or below the lowest
     negative value) to `high` (default: the tallest stack), rounded out to whole ticks."""
@@ -42,7 +42,7 @@ def bar_chart(
     bottom = step * math.floor(bottom / step) if bottom < 0 else 0
     if top == bottom:
         top = bottom + step
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = width - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def y_of(value: float) -> float:
         return round(TOP + (top - value) / (top - bottom) * plot_h, 1)
@@ -54,8 +54,8 @@ def bar_chart(
         value += step
     slot = plot_w / max(len(columns), 1)
     bar_w = round(max(min(slot * 0.7, 48), 2), 1)
-    # Label every column when they fit; otherwise every n-th, always the first and the last.
-    every = max(1, math.ceil(len(columns) / 16))
+    # Label every column when they fit (a label takes about 44 units); otherwise every n-th, and the last.
+    every = max(1, math.ceil(len(columns) * 44 / plot_w))
     out, labels = [], []
     for index, (column_key, lines, segments) in enumerate(columns):
         x = round(LEFT + index * slot + (slot - bar_w) / 2, 1)
@@ -73,10 +73,10 @@ def bar_chart(
             bars.append({"x": x, "y": y1, "w": bar_w, "h": round(max(y2 - y1, 1), 1), "colour": colour, "key": key,
                          "value": _number(amount), "column": " ".join(lines)})  # fmt: skip
         out.append({"key": column_key, "total": _number(sum(v for _, v, _ in segments)), "bars": bars})
-        if index % every == 0 or index == len(columns) - 1:
+        if index % every == 0 or (index == len(columns) - 1 and index % every >= every / 2):
             labels.append({"x": round(LEFT + index * slot + slot / 2, 1), "lines": lines})
     return {
-        "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": TOP + plot_h,
+        "width": width, "height": HEIGHT, "left": LEFT, "right": width - RIGHT, "top": TOP, "bottom": TOP + plot_h,
         "zero": y_of(0), "ticks": ticks, "columns": out, "labels": labels, "y_label": y_label, "x_label": x_label,
         "y_label_y": round(TOP + plot_h / 2, 1), "x_label_x": round(LEFT + plot_w / 2, 1),
     }  # fmt: skip

@@ -16,6 +16,7 @@ from directory.console import Link, ReportRangeForm, console_link, csv_response,
 from directory.selectors import location_ids_for
 from visits.enums import VisitSource
 
+CHART_WIDTH = 560  # two charts side by side at 1440 px, drawn about 1:1 so their labels stay readable
 STATUS_COLOURS = {
     AppointmentStatus.REQUESTED: "#d97706",
     AppointmentStatus.CONFIRMED: "#7c3aed",
@@ -31,6 +32,10 @@ CSV_HEADER = [
     "date", "appointments", *AppointmentStatus.values, "no_show_rate", "average_queue_wait_minutes",
     "average_service_minutes", "visits", *(f"visits_{source}" for source in VisitSource.values), "ratings", "nps",
 ]  # fmt: skip
+
+
+def small_chart(columns: list, **options) -> dict:
+    return bar_chart(columns, width=CHART_WIDTH, **options)
 
 
 def _single(days: list[dict], key: str, colour: str, scale: float = 1) -> list:
@@ -53,20 +58,20 @@ def charts(report: dict) -> list[dict]:
     legend = [(AppointmentStatus(status).label, colour) for status, colour in STATUS_COLOURS.items()]
     return [
         {"id": "report-appointments", "title": "Appointments by status", "legend": legend,
-         "chart": bar_chart(by_status, y_label="Appointments", x_label="Local day")},
+         "chart": small_chart(by_status, y_label="Appointments", x_label="Local day")},
         {"id": "report-no-shows", "title": "No-show rate", "note": "no-shows of the appointments that were due",
-         "chart": bar_chart(_single(days, "no_show_rate", "#dc2626", 100), y_label="No-show rate", x_label="Local day",
+         "chart": small_chart(_single(days, "no_show_rate", "#dc2626", 100), y_label="No-show rate", x_label="Local day",
                             unit="%")},
         {"id": "report-queue-wait", "title": "Average queue wait", "note": "joined to called, walk-ins",
-         "chart": bar_chart(_single(days, "average_queue_wait_minutes", "#d97706"), y_label="Minutes",
+         "chart": small_chart(_single(days, "average_queue_wait_minutes", "#d97706"), y_label="Minutes",
                             x_label="Local day")},
         {"id": "report-service", "title": "Average service time", "note": "called to served, walk-ins",
-         "chart": bar_chart(_single(days, "average_service_minutes", "#2563eb"), y_label="Minutes",
+         "chart": small_chart(_single(days, "average_service_minutes", "#2563eb"), y_label="Minutes",
                             x_label="Local day")},
         {"id": "report-footfall", "title": "Footfall", "legend": [(VisitSource(s).label, c) for s, c in SOURCE_COLOURS.items()],
-         "chart": bar_chart(footfall, y_label="Visits", x_label="Local day")},
+         "chart": small_chart(footfall, y_label="Visits", x_label="Local day")},
         {"id": "report-nps", "title": "NPS by week", "note": "% promoters - % detractors",
-         "chart": bar_chart(nps, y_label="NPS", x_label="Week starting (local day)", low=-100, high=100)},
+         "chart": small_chart(nps, y_label="NPS", x_label="Week starting (local day)", low=-100, high=100)},
     ]  # fmt: skip
 
 
