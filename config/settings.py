@@ -157,7 +157,9 @@ UNFOLD = {
     "SITE_HEADER": "Appointments",
     "SITE_SUBHEADER": "Operator console",
     "SITE_SYMBOL": "event_available",
-    "SITE_URL": "/api/v3/",
+    # "Return to site" on the login page and in the header: the API's documentation, not raw JSON.
+    "SITE_URL": "/api/docs/",
+    "SITE_FAVICONS": [{"rel": "icon", "type": "image/svg+xml", "href": lambda request: "/static/console/favicon.svg"}],
     "SHOW_VIEW_ON_SITE": False,
     "DASHBOARD_CALLBACK": "directory.console.dashboard_context",
     "STYLES": [lambda request: "/static/console/console.css"],

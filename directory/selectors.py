@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -85,3 +85,10 @@ def location_ids_for(user) -> frozenset[int] | None:
             None if access is None else frozenset(access.locations.values_list("pk", flat=True))
         )
     return user._console_location_ids
+
+
+def local_today(locations: Iterable[Location], *, now: datetime) -> date:
+    """ "Today" for a report over these locations: the latest of their local dates, so that no location's today is
+    left out (a Melbourne location is a day ahead of UTC in its morning). The UTC date when there are none."""
+    zones = {location.timezone.key: location.timezone for location in locations}
+    return max((now.astimezone(zone).date() for zone in zones.values()), default=now.astimezone(UTC).date())

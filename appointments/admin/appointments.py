@@ -209,6 +209,9 @@ class AppointmentResource(resources.ModelResource):
     def dehydrate_zone(self, obj: Appointment) -> str:
         return obj.location.timezone.key
 
+    def dehydrate_created_at(self, obj: Appointment) -> str:
+        return local_label(obj.created_at, obj.location.timezone, "%Y-%m-%d %H:%M:%S %Z")
+
 
 def _transition_action(to: str, label: str):
     def action(modeladmin, request, queryset):

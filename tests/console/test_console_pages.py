@@ -150,7 +150,7 @@ def test_the_day_schedule_puts_appointments_in_staff_lanes(client, melbourne, dj
     with time_machine.travel(NOW, tick=False):
         response = client.get(reverse("admin:appointments_appointment_day"), {"location": location.pk})
     lanes = {row["lane"].title: [b["appointment"].pk for b in row["blocks"]] for row in response.context["lanes"]}
-    assert lanes == {"Noah Brown": [with_staff.pk], "No staff": [pooled.pk]}
+    assert lanes == {"Noah Brown": [with_staff.pk], "No staff: Fitting": [pooled.pk]}
     assert response.context["day"].isoformat() == "2026-12-02"
     block = response.context["lanes"][0]["blocks"][0]
     assert [label for _, label in block["moves"]] == ["Check in", "Complete", "No-show", "Cancel"]
