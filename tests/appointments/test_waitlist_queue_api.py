@@ -230,7 +230,7 @@ def test_one_quick_service_does_not_shrink_the_estimates_on_the_api_or_the_board
     ]  # fmt: skip
     for entry_id, wait in ((second["id"], 30), (third["id"], 60)):
         row = board[board.index(f'data-entry="{entry_id}"') :]
-        assert row[row.index('class="queue-wait">') :].startswith(f'class="queue-wait">{wait}</td>')
+        assert row[row.index('class="queue-wait">') :].startswith(f'class="queue-wait">~{wait} min</td>')
 
 
 @pytest.mark.parametrize(
