@@ -272,18 +272,32 @@ def definition_at(definition_id: int, location_id: int, token: int | None) -> tu
     return from_row_values(AppointmentDefinition, values[0]), from_row_values(Location, values[1])
 
 
-def cached_schedule(definition: AppointmentDefinition, location: Location, day: date, token: int | None) -> Loaded:
-    """load_schedule for one local day, from this process's cache while the schedule token is `token`.
+def cached_schedule(
+    definition: AppointmentDefinition, location: Location, day: date, token: int | None, end: date | None = None
+) -> Loaded:
+    """load_schedule for the local dates [day, end] (one day without `end`), from this process's cache while the
+    schedule token is `token`.
 
     The key also holds every definition and location field the schedule depends on. Callers get a copy whose
     occupancy they may fill in.
     """
+    end = end or day
     if token is None:
-        return load_schedule(definition, location, day, day)
+        return load_schedule(definition, location, day, end)
     key = (token, definition.pk, definition.handle, definition.use_staff_from_location, rules_of(definition),
-           location.pk, location.timezone, day)  # fmt: skip
-    loaded = _schedules.get(key, lambda: load_schedule(definition, location, day, day))
+           location.pk, location.timezone, day, end)  # fmt: skip
+    loaded = _schedules.get(key, lambda: load_schedule(definition, location, day, end))
     return replace(loaded, definition=definition, location=location)
+
+
+def availability_of(definition: AppointmentDefinition, location_id, start: date, end: date) -> Loaded:
+    """What the engine needs to answer an availability request: the linked location (else linked_location's 422),
+    hours and staff from the schedule cache while the schedule token holds (one small query), then occupancy."""
+    token = current_schedule_token()
+    _, location = definition_at(definition.pk, location_id, token)
+    if location is None:
+        location = linked_location(definition, location_id)
+    return load_occupancy(cached_schedule(definition, location, start, token, end), start, end)
 
 
 def clear_schedule_cache() -> None:
@@ -337,9 +351,8 @@ def _not_eligible(staff_id) -> ValidationFailed:
 
 def day_slots(definition: AppointmentDefinition, location_id, day: date, *, staff_id=None, now: datetime):
     """The slots of one local date (DOMAIN.md "Availability"), with what was loaded to compute them."""
-    location = linked_location(definition, location_id)
+    loaded = availability_of(definition, location_id, day, day)
     staff_key = _staff_key(definition, staff_id)
-    loaded = load_availability(definition, location, day, day)
     try:
         slots = slots_for_day(loaded.context, day, now=now, staff_id=staff_key)
     except NotEligible as exc:
@@ -351,9 +364,8 @@ def range_slots(definition: AppointmentDefinition, location_id, start: date, end
                 now: datetime):  # fmt: skip
     """The union of the single-day results over [start, end] (at most 31 days)."""
     check_range(start, end)
-    location = linked_location(definition, location_id)
+    loaded = availability_of(definition, location_id, start, end)
     staff_key = _staff_key(definition, staff_id)
-    loaded = load_availability(definition, location, start, end)
     if staff_key is not None and staff_key not in loaded.staff:
         raise _not_eligible(staff_id)
     try:
@@ -405,8 +417,7 @@ def staff_for_day(definition: AppointmentDefinition, location_id, day: date, *, 
     """Eligible staff on a date, each with whether they have at least one free slot."""
     if not definition.requires_staff:
         raise ValidationFailed.on("requires_staff", "This appointment definition does not require staff.")
-    location = linked_location(definition, location_id)
-    loaded = load_availability(definition, location, day, day)
+    loaded = availability_of(definition, location_id, day, day)
     free = {staff for slot in slots_for_day(loaded.context, day, now=now) for staff in slot.free_staff}
     tz = loaded.context.tz
     return loaded, [
