@@ -87,25 +87,31 @@ class SlotSerializer(OutputSerializer):
     duration_minutes = serializers.SerializerMethodField()
     capacity_remaining = serializers.IntegerField()
 
+    # A month of slots is about a thousand of these: each field comes from one isoformat() of the local start
+    # (C, several times faster than a strftime per field) and integer arithmetic (bench/availability.py).
     def to_representation(self, slot: Slot) -> dict:
+        local = slot.local_start
+        wall = local.isoformat(sep=" ", timespec="seconds")[:19]  # "2026-05-11 09:30:00"
         return {
-            "time": self.get_time(slot),
-            "label": self.get_label(slot),
+            "time": wall[11:16],
+            "label": f"{local.hour % 12 or 12}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}",
             "start_at": utc_iso(slot.start),
             "end_at": utc_iso(slot.end),
-            "local_start_at": self.get_local_start_at(slot),
+            "local_start_at": wall,
             "duration_minutes": self.get_duration_minutes(slot),
             "capacity_remaining": slot.capacity_remaining,
         }
 
+    # The method fields' getters are what the schema reads (their return types); the answer is built above.
     def get_time(self, slot) -> str:
-        return slot.local_start.strftime("%H:%M")
+        return SlotSerializer.to_representation(self, slot)["time"]
 
     def get_label(self, slot) -> str:
-        return slot.local_start.strftime("%I:%M %p").lstrip("0")
+        """'9:30 AM', '12:05 PM': the 12-hour clock without a leading zero."""
+        return SlotSerializer.to_representation(self, slot)["label"]
 
     def get_local_start_at(self, slot) -> str:
-        return slot.local_start.strftime("%Y-%m-%d %H:%M:%S")
+        return SlotSerializer.to_representation(self, slot)["local_start_at"]
 
     def get_duration_minutes(self, slot) -> int:
         return int((slot.end - slot.start).total_seconds() // 60)
