@@ -9,7 +9,7 @@ answers to the declared fields.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from rest_framework import serializers
 
@@ -20,6 +20,8 @@ from config.api.fields import ApiDateField
 from config.api.serializers import OutputSerializer
 from config.localtime import utc_iso
 from directory.models import Location, Profile
+
+_MINUTE = timedelta(minutes=1)
 
 EMPTY_DAY_REASONS = ["archived", "walk_in_only", "beyond_advance_limit", "closed", "no_staff", "staff_not_working",
                      "past", "inside_lead_time", "fully_booked"]  # fmt: skip
@@ -90,6 +92,10 @@ class SlotSerializer(OutputSerializer):
     # A month of slots is about a thousand of these: each field comes from one isoformat() of the local start
     # (C, several times faster than a strftime per field) and integer arithmetic (bench/availability.py).
     def to_representation(self, slot: Slot) -> dict:
+        return self.answer(slot)
+
+    @staticmethod
+    def answer(slot: Slot) -> dict:
         local = slot.local_start
         wall = local.isoformat(sep=" ", timespec="seconds")[:19]  # "2026-05-11 09:30:00"
         return {
@@ -98,30 +104,32 @@ class SlotSerializer(OutputSerializer):
             "start_at": utc_iso(slot.start),
             "end_at": utc_iso(slot.end),
             "local_start_at": wall,
-            "duration_minutes": self.get_duration_minutes(slot),
+            "duration_minutes": (slot.end - slot.start) // _MINUTE,
             "capacity_remaining": slot.capacity_remaining,
         }
 
     # The method fields' getters are what the schema reads (their return types); the answer is built above.
     def get_time(self, slot) -> str:
-        return SlotSerializer.to_representation(self, slot)["time"]
+        return self.answer(slot)["time"]
 
     def get_label(self, slot) -> str:
         """'9:30 AM', '12:05 PM': the 12-hour clock without a leading zero."""
-        return SlotSerializer.to_representation(self, slot)["label"]
+        return self.answer(slot)["label"]
 
     def get_local_start_at(self, slot) -> str:
-        return SlotSerializer.to_representation(self, slot)["local_start_at"]
+        return self.answer(slot)["local_start_at"]
 
     def get_duration_minutes(self, slot) -> int:
-        return int((slot.end - slot.start).total_seconds() // 60)
+        return self.answer(slot)["duration_minutes"]
 
 
 class RangeSlotSerializer(SlotSerializer):
     date = serializers.DateField()
 
     def to_representation(self, slot: Slot) -> dict:
-        return {**super().to_representation(slot), "date": slot.date.isoformat()}
+        answer = self.answer(slot)
+        answer["date"] = answer["local_start_at"][:10]  # the slot's local date
+        return answer
 
 
 # Answers ---------------------------------------------------------------------------------------------------
