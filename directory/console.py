@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -256,6 +258,24 @@ class LocationScoped:
 
 class ConsoleModelAdmin(LocationScoped, ConsoleFields, ModelAdmin):
     """The admin base class of every console page."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A record's page renders its instants in the zone of the record's location (config/formats)."""
+        zone = self._zone_of(object_id)
+        with timezone.override(zone) if zone is not None else nullcontext():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+    def _zone_of(self, object_id):
+        if object_id is None or self.location_field is None:
+            return None
+        path = "timezone" if self.location_field == "pk" else f"{self.location_field}__timezone"
+        try:
+            return self.model._default_manager.filter(pk=object_id).values_list(path, flat=True).first()
+        except (ValueError, ValidationError):  # a malformed id: the view answers it as Django does
+            return None
 
     list_filter_submit = True
     warn_unsaved_form = True
