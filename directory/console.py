@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
+from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -30,7 +31,7 @@ from unfold.contrib.import_export.forms import ExportForm
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
 from directory.models import Location
-from directory.selectors import local_today, location_ids_for
+from directory.selectors import actor_label, local_today, location_ids_for
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,14 @@ def console_action(model_label: str) -> Callable[[Callable], Callable]:
         return action
 
     return register
+
+
+class ActorColumn:
+    """Admin mixin: the audit trail's actor in words (the `actor_name` column)."""
+
+    @admin.display(description="By")
+    def actor_name(self, obj) -> str:
+        return actor_label(obj.actor)
 
 
 def actor_of(request) -> str:

@@ -26,7 +26,7 @@ from appointments.services.lifecycle import (
 )
 from config.errors import DomainError
 from config.localtime import local_day_bounds, local_label, localize
-from directory.console import ConsoleTabularInline, ExportableConsoleAdmin, actor_of
+from directory.console import ActorColumn, ConsoleTabularInline, ExportableConsoleAdmin, actor_of
 from directory.models import Location
 
 # API field names a service error may name -> the admin form's field names.
@@ -112,12 +112,12 @@ class AppointmentForm(forms.ModelForm):
                 self.add_error(target, message)
 
 
-class AppointmentEventInline(ConsoleTabularInline):
+class AppointmentEventInline(ActorColumn, ConsoleTabularInline):
     model = AppointmentEvent
     extra = 0
     can_delete = False
     location_field = "appointment__location"
-    fields = ("local_at", "kind", "actor", "from_status", "to_status", "reason")
+    fields = ("local_at", "kind", "actor_name", "from_status", "to_status", "reason")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -23,7 +23,7 @@ from appointments.queue_selectors import queue_entries, queue_figures
 from appointments.services.queue import queue_transition
 from config.errors import DomainError
 from config.localtime import local_label
-from directory.console import ConsoleModelAdmin, ConsoleTabularInline, actor_of, locations_for
+from directory.console import ActorColumn, ConsoleModelAdmin, ConsoleTabularInline, actor_of, locations_for
 from directory.models import Location
 
 BOARD_REFRESH_SECONDS = 10
@@ -62,11 +62,11 @@ def board_rows(location: Location, *, now) -> list[dict]:
     return list(sections.values())
 
 
-class QueueEventInline(ConsoleTabularInline):
+class QueueEventInline(ActorColumn, ConsoleTabularInline):
     model = QueueEvent
     extra = 0
     can_delete = False
-    fields = ("at", "actor", "from_status", "to_status", "reason")
+    fields = ("at", "actor_name", "from_status", "to_status", "reason")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
