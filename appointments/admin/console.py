@@ -95,9 +95,18 @@ class SlotSearchForm(forms.Form):
             .distinct()
             .order_by("name")
         )
-        self.fields["staff"].queryset = Profile.objects.filter(
-            location_assignments__location__in=locations, location_assignments__assignment_type="staff"
-        ).distinct()
+        # Staff of the chosen location only (all of the user's locations until one is chosen).
+        chosen = str(self.data.get("location") or self.initial.get("location") or "")
+        at = locations.filter(pk=chosen) if chosen.isdigit() else locations
+        self.fields["staff"].queryset = (
+            Profile.objects.filter(
+                location_assignments__location__in=at,
+                location_assignments__assignment_type="staff",
+                location_assignments__is_active=True,
+            )  # fmt: skip
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
 
 
 def locations_links_q(locations) -> Q:
@@ -269,7 +278,7 @@ class ConsolePages:
                     answers = _answers_from(booking_form, request.POST)
                     appointment = self._book(request, search.cleaned_data, chosen, customer.cleaned_data, answers)
                 except DomainError as exc:
-                    errors = _messages(exc)
+                    errors = _messages(exc, booking_form)
                 else:
                     self.message_user(request, f"Booked: {appointment}.", messages.SUCCESS)
                     return HttpResponseRedirect(reverse("admin:appointments_appointment_change", args=[appointment.pk]))
@@ -391,8 +400,12 @@ def _without(params, *names) -> str:
     return copy.urlencode()
 
 
-def _messages(exc: DomainError) -> list[str]:
-    return [message for values in exc.errors.values() for message in values] or [exc.message]
+def _messages(exc: DomainError, form=None) -> list[str]:
+    """The error's messages; one about a booking question (keyed `answers.<mapping key>`) names the question."""
+    labels = {f"answers.{slot.mapping_key}": slot.question_version.label for slot in form.slots} if form else {}
+    named = [f"“{labels[key]}”: {message}" if key in labels else message for key, values in exc.errors.items()
+             for message in values]  # fmt: skip
+    return named or [exc.message]
 
 
 def _message(exc: DomainError) -> str:
