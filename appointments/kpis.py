@@ -121,7 +121,11 @@ def daily_report(locations: list[Location], start: date, end: date, *, all_locat
                    nps=nps["score"])  # fmt: skip
     return {
         "days": rows,
-        "summary": {**summary, "visits": sum(row["total"] for row in visits), "ratings": nps_days["total"],
-                    "nps": nps_days["score"]},  # fmt: skip
+        "summary": {
+            **summary,
+            "visits": sum(row["total"] for row in visits),
+            "ratings": nps_days["total"],
+            "nps": nps_days["score"],
+        },  # fmt: skip
         "nps_weeks": nps_weeks["series"],
     }
