@@ -17,6 +17,7 @@ from appointments.models import QueueEntry
 from appointments.services.queue import queue_join, queue_transition
 from directory.enums import DayOfWeek
 from tests.appointments.factories import QueueEntryFactory
+from tests.browser.test_queue_and_footfall import rows
 from tests.conftest import SCREENSHOTS
 from tests.factories import (
     AppointmentFactory,
@@ -46,13 +47,11 @@ def screenshot(browser, name: str) -> None:
 
 
 def board_rows(browser) -> list[tuple[str, str, bool]]:
-    """(entry, status, marked next) of every row of the board, read in one script call."""
-    found = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#queue-board .queue-row')).map(function (row) {"
-        "  return [row.dataset.entry, row.dataset.status, row.dataset.next === 'true'];"
-        "});"
+    """(entry, status, marked next) of every row of the board (`rows` reads them in one script call)."""
+    marked = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#queue-board .queue-row[data-next]'), r => r.dataset.entry);"
     )
-    return [tuple(row) for row in found or []]
+    return [(entry, status, entry in (marked or [])) for entry, status, _ in rows(browser)]
 
 
 def test_the_board_calls_the_next_walk_in_and_the_display_shows_first_names(admin_browser):
@@ -74,8 +73,7 @@ def test_the_board_calls_the_next_walk_in_and_the_display_shows_first_names(admi
     board = f"{browser.base_url}/admin/appointments/queueentry/board/{location.pk}/"
 
     browser.get(board)
-    rows = board_rows(browser)
-    assert rows[:3] == [(str(served.pk), "called", False), (str(olivia.pk), "waiting", True),
+    assert board_rows(browser)[:3] == [(str(served.pk), "called", False), (str(olivia.pk), "waiting", True),
                         (str(anonymous.pk), "waiting", False)]  # fmt: skip
     next_row = browser.find_element(By.CSS_SELECTOR, f'.queue-row[data-entry="{olivia.pk}"]')
     assert next_row.find_element(By.CSS_SELECTOR, ".queue-badge").text == "NEXT"
