@@ -12,19 +12,23 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import CharField, QuerySet, Value
 
+from appointments import admission
+from appointments.admission import Purpose, admitted, definition_admits, staff_choice_refused
 from appointments.availability import (
     Context,
+    DaySlots,
     EmptyReason,
     NotEligible,
     Period,
+    RangeSlots,
     Rules,
     StaffMember,
-    empty_day_reason,
+    day_with_reason,
+    range_with_reasons,
     slots_for_day,
-    slots_for_range,
     staff_eligible_on,
 )
-from appointments.enums import HOLDING_STATUSES, BookingType, OfferStatus
+from appointments.enums import HOLDING_STATUSES, OfferStatus
 from appointments.models import (
     Appointment,
     AppointmentDefinition,
@@ -101,7 +105,7 @@ def rules_of(definition: AppointmentDefinition) -> Rules:
         max_advance_days=definition.max_advance_days,
         max_concurrent_bookings=definition.max_concurrent_bookings,
         requires_staff=definition.requires_staff,
-        bookable=not definition.is_archived and definition.booking_type != BookingType.WALK_IN_ONLY,
+        bookable=definition_admits(definition, Purpose.BOOK, customer=False) is None,
     )
 
 
@@ -340,8 +344,8 @@ def check_range(start: date, end: date) -> None:
 def _staff_key(definition: AppointmentDefinition, staff_id) -> str | None:
     if staff_id is None:
         return None
-    if not definition.requires_staff:
-        raise ValidationFailed.on("staff_id", "This appointment definition is not booked with a staff member.")
+    if refusal := staff_choice_refused(definition, staff_id):
+        raise refusal.error("staff_id")
     return str(staff_id)
 
 
@@ -349,38 +353,54 @@ def _not_eligible(staff_id) -> ValidationFailed:
     return ValidationFailed.on("staff_id", f"Staff member {staff_id} cannot take this appointment here on that date.")
 
 
-def day_slots(definition: AppointmentDefinition, location_id, day: date, *, staff_id=None, now: datetime):
-    """The slots of one local date (DOMAIN.md "Availability"), with what was loaded to compute them."""
+def day_availability(definition: AppointmentDefinition, location_id, day: date, *, staff_id=None,
+                     now: datetime) -> tuple[Loaded, DaySlots]:  # fmt: skip
+    """The slots of one local date (DOMAIN.md "Availability") and, without slots, why (a key of
+    EMPTY_DAY_MESSAGES), with what was loaded to compute them."""
     loaded = availability_of(definition, location_id, day, day)
     staff_key = _staff_key(definition, staff_id)
     try:
-        slots = slots_for_day(loaded.context, day, now=now, staff_id=staff_key)
+        found = day_with_reason(loaded.context, day, now=now, staff_id=staff_key)
     except NotEligible as exc:
         raise _not_eligible(staff_id) from exc
-    return loaded, slots
+    return loaded, replace(found, reason=_day_reason(definition, found.reason))
 
 
-def range_slots(definition: AppointmentDefinition, location_id, start: date, end: date, *, staff_id=None,
-                now: datetime):  # fmt: skip
-    """The union of the single-day results over [start, end] (at most 31 days)."""
+def day_slots(definition: AppointmentDefinition, location_id, day: date, *, staff_id=None, now: datetime):
+    """The slots of :func:`day_availability`, with what was loaded to compute them."""
+    loaded, found = day_availability(definition, location_id, day, staff_id=staff_id, now=now)
+    return loaded, found.slots
+
+
+def range_availability(definition: AppointmentDefinition, location_id, start: date, end: date, *, staff_id=None,
+                       now: datetime) -> tuple[Loaded, RangeSlots]:  # fmt: skip
+    """The union of the single-day results over [start, end] (at most 31 days), and why each date without slots
+    has none."""
     check_range(start, end)
     loaded = availability_of(definition, location_id, start, end)
     staff_key = _staff_key(definition, staff_id)
     if staff_key is not None and staff_key not in loaded.staff:
         raise _not_eligible(staff_id)
     try:
-        slots = slots_for_range(loaded.context, start, end, now=now, staff_id=staff_key)
+        found = range_with_reasons(loaded.context, start, end, now=now, staff_id=staff_key)
     except NotEligible as exc:
         raise _not_eligible(staff_id) from exc
-    return loaded, slots
+    empty = {day: _day_reason(definition, reason) for day, reason in found.empty_days.items()}
+    return loaded, replace(found, empty_days=empty)
 
 
-# Why a day has no slots: the engine's EmptyReason codes, with `not_bookable` split into its two causes.
-ARCHIVED = "archived"
-WALK_IN_ONLY = "walk_in_only"
+def range_slots(definition: AppointmentDefinition, location_id, start: date, end: date, *, staff_id=None,
+                now: datetime):  # fmt: skip
+    """The slots of :func:`range_availability`, with what was loaded to compute them."""
+    loaded, found = range_availability(definition, location_id, start, end, staff_id=staff_id, now=now)
+    return loaded, found.slots
+
+
+# Why a day has no slots: the engine's EmptyReason codes, with `not_bookable` split into its causes (the codes of
+# the admission refusals). These sentences describe a day; a refused booking says appointments.admission's.
 EMPTY_DAY_MESSAGES = {
-    ARCHIVED: "The appointment definition is archived.",
-    WALK_IN_ONLY: "The service is walk-in only: join the queue instead of booking.",
+    admission.ARCHIVED.code: "The appointment definition is archived.",
+    admission.WALK_IN_ONLY.code: "The service is walk-in only: join the queue instead of booking.",
     EmptyReason.BEYOND_ADVANCE_LIMIT: "The date is beyond how far ahead this service can be booked (max_advance_days).",
     EmptyReason.CLOSED: "Closed: no opening hours of the service at this location on that date.",
     EmptyReason.NO_STAFF: "No staff member can take this service here on that date.",
@@ -391,26 +411,12 @@ EMPTY_DAY_MESSAGES = {
 }
 
 
-def empty_reason(loaded: Loaded, day: date, *, now: datetime, staff_id=None) -> str:
-    """Why `day` has no slots (a key of EMPTY_DAY_MESSAGES); call it only for a day without slots."""
-    definition = loaded.definition
-    if definition.is_archived:
-        return ARCHIVED
-    if definition.booking_type == BookingType.WALK_IN_ONLY:
-        return WALK_IN_ONLY
-    return empty_day_reason(loaded.context, day, now=now, staff_id=_staff_key(definition, staff_id))
-
-
-def empty_days(loaded: Loaded, slots, start: date, end: date, *, now: datetime, staff_id=None) -> dict[date, str]:
-    """The dates of [start, end] without slots, each with why (only those dates cost anything)."""
-    with_slots = {slot.date for slot in slots}
-    out = {}
-    day = start
-    while day <= end:
-        if day not in with_slots:
-            out[day] = empty_reason(loaded, day, now=now, staff_id=staff_id)
-        day += timedelta(days=1)
-    return out
+def _day_reason(definition: AppointmentDefinition, reason: str | None) -> str | None:
+    """The engine's reason, with `not_bookable` named by the admission rule that refuses the booking."""
+    if reason == EmptyReason.NOT_BOOKABLE:
+        refusal = definition_admits(definition, Purpose.BOOK, customer=False)
+        return refusal.code if refusal else reason
+    return reason
 
 
 def staff_for_day(definition: AppointmentDefinition, location_id, day: date, *, now: datetime):
@@ -451,7 +457,8 @@ def definitions_visible_to(profile: Profile) -> list[AppointmentDefinition]:
 
 
 def definitions_for_customers() -> QuerySet[AppointmentDefinition]:
-    return AppointmentDefinition.objects.filter(is_published=True, is_archived=False)
+    """The definitions a customer may see (appointments.admission, Purpose.SEE)."""
+    return admitted(AppointmentDefinition.objects.all(), Purpose.SEE, customer=True)
 
 
 def appointments_with_relations() -> QuerySet[Appointment]:

@@ -115,11 +115,12 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
         definition = self.get_object()
         data = self.validated_input_of(s.SlotsInput)
         now, staff_id = timezone.now(), data.get("staff_id")
-        loaded, slots = selectors.day_slots(definition, data["location_id"], data["date"], staff_id=staff_id, now=now)
+        loaded, found = selectors.day_availability(
+            definition, data["location_id"], data["date"], staff_id=staff_id, now=now
+        )
         answer = s.Availability(
-            definition, loaded.location, slots, day=data["date"],
-            staff=None if staff_id is None else loaded.staff[str(staff_id)].profile,
-            reason=None if slots else selectors.empty_reason(loaded, data["date"], now=now, staff_id=staff_id),
+            definition, loaded.location, found.slots, day=data["date"],
+            staff=None if staff_id is None else loaded.staff[str(staff_id)].profile, reason=found.reason,
         )  # fmt: skip
         return Response(s.DaySlotsResponse(answer).data)
 
@@ -128,10 +129,10 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
         definition = self.get_object()
         data = self.validated_input_of(s.SlotsRangeInput)
         now, staff_id = timezone.now(), data.get("staff_id")
-        loaded, slots = selectors.range_slots(
+        loaded, found = selectors.range_availability(
             definition, data["location_id"], data["start_date"], data["end_date"], staff_id=staff_id, now=now
         )
-        empty = selectors.empty_days(loaded, slots, data["start_date"], data["end_date"], now=now, staff_id=staff_id)
+        slots, empty = found.slots, found.empty_days
         if data["sort"] == "desc":
             slots = list(reversed(slots))
         answer = s.Availability(definition, loaded.location, slots, start_date=data["start_date"],

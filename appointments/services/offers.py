@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from appointments.admission import Purpose, admitted
 from appointments.enums import OfferStatus, WaitlistStatus
 from appointments.models import DefinitionLocation, WaitlistEntry, WaitlistEvent, WaitlistOffer
 from appointments.services import notify
@@ -76,14 +77,12 @@ def _matching_entries(place: FreedPlace, tz, *, now: datetime):
     staff_fits = Q(desired_staff__isnull=True)
     if place.staff_id:
         staff_fits |= Q(desired_staff_id=place.staff_id)
+    entries = WaitlistEntry.objects.filter(
+        definition_id=place.definition_id, location_id=place.location_id, status=WaitlistStatus.ACTIVE
+    )
+    # The staff reading of the rule: an offer is made by the system, not by a customer.
     return (
-        WaitlistEntry.objects.filter(
-            definition_id=place.definition_id,
-            location_id=place.location_id,
-            status=WaitlistStatus.ACTIVE,
-            definition__allow_waitlist=True,
-            definition__is_archived=False,
-        )  # fmt: skip
+        admitted(entries, Purpose.WAITLIST, customer=False, prefix="definition__")
         .filter(date_fits, staff_fits)
         .exclude(Exists(already))
         .exclude(Exists(busy))

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from appointments.admission import Purpose, definition_admits
 from appointments.enums import AppointmentStatus, QueueStatus
 from appointments.enums import QueueStatus as Q
 from appointments.models import Appointment, AppointmentDefinition, AppointmentEvent, QueueEntry, QueueEvent
@@ -45,15 +46,8 @@ def queue_join(
             raise Forbidden("A customer token can only join the queue as itself.")
         profile_id = customer_id
     definition = AppointmentDefinition.objects.filter(pk=definition_id).first()
-    field = "appointment_definition_id"
-    if definition is None:
-        raise ValidationFailed.on(field, "The appointment definition does not exist.")
-    if definition.is_archived:
-        raise ValidationFailed.on(field, "This appointment definition is archived.")
-    if not (definition.allow_walk_in and definition.allow_queue):
-        raise ValidationFailed.on(field, "This appointment definition does not take walk-ins in a queue.")
-    if customer_id is not None and not definition.is_published:
-        raise ValidationFailed.on(field, "This appointment definition does not take walk-ins in a queue.")
+    if refusal := definition_admits(definition, Purpose.QUEUE, customer=customer_id is not None):
+        raise refusal.error()
     location = linked_location(definition, location_id)
     profile = None
     if profile_id is not None:

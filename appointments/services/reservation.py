@@ -14,17 +14,18 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, OperationalError
 
+from appointments.admission import Purpose, definition_admits, staff_choice_refused
 from appointments.availability import (
     EmptyReason,
     NotEligible,
-    Slot,
+    StartCheck,
+    check_start,
     has_slot,
-    no_slot_reason,
     occupancy,
     refusal_facts,
     staff_assigned_for,
 )
-from appointments.enums import HOLDING_STATUSES, BookingType
+from appointments.enums import HOLDING_STATUSES
 from appointments.models import Appointment, AppointmentDefinition, DefinitionLocation
 from appointments.selectors import (
     Loaded,
@@ -90,15 +91,8 @@ def bookable_at(definition_id, location_id, *, customer: bool) -> Bookable:
     """
     token = current_schedule_token()
     definition, location = definition_at(definition_id, location_id, token)
-    field = "appointment_definition_id"
-    if definition is None:
-        raise ValidationFailed.on(field, "The appointment definition does not exist.")
-    if definition.is_archived:
-        raise ValidationFailed.on(field, "This appointment definition is archived.")
-    if definition.booking_type == BookingType.WALK_IN_ONLY:
-        raise ValidationFailed.on(field, "This service is walk-in only: join the queue instead of booking.")
-    if customer and not (definition.is_published and definition.allow_customer_booking):
-        raise ValidationFailed.on(field, "This appointment definition cannot be booked by customers.")
+    if refusal := definition_admits(definition, Purpose.BOOK, customer=customer):
+        raise refusal.error()
     return Bookable(definition, location, token)
 
 
@@ -132,8 +126,8 @@ def reserve(
     the schedule cache (see bookable_at).
     """
     end = checked_end(definition, start, end)
-    if staff_id is not None and not definition.requires_staff:
-        raise ValidationFailed.on("assigned_staff_id", "This appointment definition is not booked with a staff member.")
+    if refusal := staff_choice_refused(definition, staff_id):
+        raise refusal.error("assigned_staff_id")
     if definition.requires_staff and staff_id is None and definition.customer_must_select_staff:
         raise ValidationFailed.on("assigned_staff_id", "Pick a staff member for this appointment.")
     local_day = start.astimezone(location.timezone).date()
@@ -160,17 +154,17 @@ def reserve(
 def _slot_candidates(loaded: Loaded, start: datetime, staff_id, ignore, now) -> list[str]:
     """Staff ids free for the slot at `start` (empty list for pooled definitions); 422 when there is no slot."""
     try:
-        slot: Slot | None = has_slot(loaded.context, start, now=now, staff_id=staff_id, ignore=ignore)
+        check: StartCheck = check_start(loaded.context, start, now=now, staff_id=staff_id, ignore=ignore)
     except NotEligible as exc:
         raise ValidationFailed.on(
             "assigned_staff_id", "This staff member cannot take this appointment here then."
         ) from exc
+    slot, reason = check.slot, check.reason
     if slot is None:
         if staff_id is not None and has_slot(loaded.context, start, now=now, ignore=ignore) is not None:
             raise ValidationFailed.on(
                 "assigned_staff_id", "This staff member is not free at that time.", code=EmptyReason.STAFF_UNAVAILABLE
             )
-        reason = no_slot_reason(loaded.context, start, now=now, staff_id=staff_id)
         raise ValidationFailed.on("scheduled_start_at", slot_refusal(reason, loaded, start, now, staff_id), code=reason)
     if not loaded.definition.requires_staff:
         return []

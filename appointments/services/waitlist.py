@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from appointments.admission import Purpose, definition_admits, staff_choice_refused
 from appointments.enums import OfferStatus
 from appointments.enums import WaitlistStatus as W
 from appointments.models import Appointment, AppointmentDefinition, WaitlistEntry, WaitlistEvent
@@ -38,8 +39,8 @@ class NoOpenOffer(Conflict):
 def _desired_staff(definition: AppointmentDefinition, staff_id):
     if staff_id is None:
         return None
-    if not definition.requires_staff:
-        raise ValidationFailed.on("desired_staff_id", "This appointment definition is not booked with a staff member.")
+    if refusal := staff_choice_refused(definition, staff_id):
+        raise refusal.error("desired_staff_id")
     staff = Profile.objects.filter(pk=staff_id).first()
     if staff is None:
         raise ValidationFailed.on("desired_staff_id", "The staff member does not exist.")
@@ -58,14 +59,9 @@ def waitlist_join(
     now = now or timezone.now()
     if customer_id is not None and str(profile_id) != str(customer_id):
         raise Forbidden("A customer token can only join a waitlist for its own profile.")
-    field = "appointment_definition_id"
     definition = AppointmentDefinition.objects.filter(pk=definition_id).first()
-    if definition is None:
-        raise ValidationFailed.on(field, "The appointment definition does not exist.")
-    if definition.is_archived:
-        raise ValidationFailed.on(field, "This appointment definition is archived.")
-    if not definition.allow_waitlist or (customer_id is not None and not definition.is_published):
-        raise ValidationFailed.on(field, "This appointment definition has no waitlist.")
+    if refusal := definition_admits(definition, Purpose.WAITLIST, customer=customer_id is not None):
+        raise refusal.error()
     location = linked_location(definition, location_id)
     profile = Profile.objects.filter(pk=profile_id).first()
     if profile is None:

@@ -195,6 +195,50 @@ def test_booking_refusal_names_the_rule_and_says_what_to_do(api, location, start
     assert refusal(book(api, make_definition(location, **rules), location, start), message) == code
 
 
+def reschedule(client, appointment, start: str):
+    body = {"scheduled_start_at": start, "timezone": "Australia/Melbourne"}
+    return client.put(f"/api/v3/appointments/{appointment.pk}", body, format="json")
+
+
+@pytest.mark.parametrize(
+    ("start", "rules", "code", "message"),
+    [
+        ("2025-06-16 09:30:00", {}, "outside_hours",
+         "That time is outside this service's hours here: on 2025-06-16 they are 10:00-12:00 (Australia/Melbourne)."),
+        ("2025-06-17 10:00:00", {}, "outside_hours",
+         "That time is outside this service's hours here: it is closed on 2025-06-17."),
+        ("2025-06-16 10:40:00", {}, "off_grid",
+         "That time is off the slot grid: slots start every 30 minutes; the nearest bookable starts that day are "
+         "10:30 and 11:00 (Australia/Melbourne)."),
+        ("2025-06-16 11:45:00", {"slot_interval_minutes": 30, "duration_minutes": 15}, "off_grid",
+         "That time is off the slot grid: slots start every 30 minutes; the nearest bookable start that day is "
+         "11:30 (Australia/Melbourne)."),
+        ("2025-06-09 09:30:00", {}, "past", "That time has passed; pick a later slot."),
+        ("2025-06-09 11:00:00", {"min_lead_minutes": 90}, "inside_lead_time",
+         "That time is too soon to book: this service needs 90 minutes' notice, so the earliest start is "
+         "2025-06-09 11:30 Australia/Melbourne."),
+        ("2025-06-16 10:30:00", {"max_advance_days": 6}, "beyond_advance_limit",
+         "That time is too far ahead: this service can be booked at most 6 days ahead, up to 2025-06-15."),
+    ],
+)  # fmt: skip
+def test_rescheduling_refusal_names_the_rule_and_says_what_to_do(api, location, start, rules, code, message):
+    """PUT /appointments/{id} refuses a new time with the same code and message as a booking (issue 19 finding 6)."""
+    appointment = AppointmentFactory(definition=make_definition(location, **rules), location=location,
+                                     scheduled_start_at=local(DAY, 10))  # fmt: skip
+
+    assert refusal(reschedule(api, appointment, start), message) == code
+    appointment.refresh_from_db()
+    assert appointment.scheduled_start_at == local(DAY, 10)
+
+
+def test_rescheduling_onto_a_full_slot_is_fully_booked(api, location):
+    definition = make_definition(location)
+    fill(definition, location)
+    appointment = AppointmentFactory(definition=definition, location=location, scheduled_start_at=local(DAY, 10))
+
+    assert refusal(reschedule(api, appointment, "2025-06-16 11:00:00"), FULL) == "fully_booked"
+
+
 def test_booking_a_full_slot_is_fully_booked(api, location):
     definition = make_definition(location)
     fill(definition, location)
