@@ -1,4 +1,5 @@
 from appointments.models.appointment import Appointment
+from appointments.models.customer_link import CustomerLink
 from appointments.models.definition import (
     AppointmentDefinition,
     DefinitionLocation,
@@ -14,6 +15,7 @@ from appointments.models.waitlist import WaitlistEntry, WaitlistEvent, WaitlistO
 __all__ = [
     "Appointment",
     "AppointmentEvent",
+    "CustomerLink",
     "AppointmentLink",
     "IdempotencyRecord",
     "AppointmentDefinition",
