@@ -58,10 +58,11 @@ def make_shop(**definition_fields) -> Shop:
     return Shop(location, definition, ada)
 
 
-def book(shop: Shop, hour: int, profile: Profile | None = None, now: datetime = NOW) -> Appointment:
+def book(shop: Shop, hour: int, profile: Profile | None = None, now: datetime = NOW, day: date = DAY) -> Appointment:
+    """A booking as the customer's own API call makes it (actor profile:<uuid>)."""
     profile = profile or shop.ada
     request = BookingRequest(definition_id=shop.definition.pk, profile_id=str(profile.pk),
-                             location_id=shop.location.pk, start=local(DAY, hour))  # fmt: skip
+                             location_id=shop.location.pk, start=local(day, hour))  # fmt: skip
     return appointment_book(request, actor=f"profile:{profile.pk}", customer_id=str(profile.pk), now=now)
 
 
