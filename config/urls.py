@@ -18,4 +18,6 @@ urlpatterns = [
     path("api/v3/", include("notifications.api.urls")),
     # Customers' signed links (docs/customer-links.md).
     path("my/", include("appointments.web.urls")),
+    # Staff calendar feeds (docs/customer-links.md).
+    path("feeds/", include("appointments.web.feed_urls")),
 ]

@@ -8,6 +8,7 @@ from appointments.models.definition import (
     DefinitionStaff,
 )
 from appointments.models.event import AppointmentEvent, AppointmentLink, IdempotencyRecord
+from appointments.models.feed import CalendarFeed
 from appointments.models.queue import QueueEntry, QueueEvent
 from appointments.models.schedule import ScheduleVersion
 from appointments.models.waitlist import WaitlistEntry, WaitlistEvent, WaitlistOffer
@@ -15,6 +16,7 @@ from appointments.models.waitlist import WaitlistEntry, WaitlistEvent, WaitlistO
 __all__ = [
     "Appointment",
     "AppointmentEvent",
+    "CalendarFeed",
     "CustomerLink",
     "AppointmentLink",
     "IdempotencyRecord",

@@ -8,11 +8,8 @@ status: 404 unknown or altered, 403 another purpose's link, 410 expired or used,
 
 from __future__ import annotations
 
-import hashlib
-import time
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -25,28 +22,24 @@ from appointments.models import Appointment, WaitlistOffer
 from appointments.services import customer_actions as actions
 from appointments.services.customer_links import LinkRefused, live_paths, resolve
 from appointments.services.notify import appointment_context
+from appointments.web.limits import retry_after
 from config.errors import DomainError
 from config.localtime import local_label
-from config.ratelimit import parse_rate, window_hit
 from notifications.channels.calendar import appointment_ics
 from questionnaires.selectors import answers_by_appointment
 
 TEMPLATES = "appointments/customer/"
 WHEN = "%A %d %B %Y, %H:%M"
-ADDRESS_KEYS = ("address_line_1", "address_line_2", "address_line_3", "line1", "line2", "street", "suburb", "city",
-                "state", "postcode", "postal_code", "country")  # fmt: skip
 
 
 def _throttled(request, token: str) -> HttpResponse | None:
-    """CUSTOMER_LINK_RATE_LIMIT requests per token per window (config.ratelimit, the API throttle's counters)."""
-    num, duration = parse_rate(settings.CUSTOMER_LINK_RATE_LIMIT)
-    key = "customer-link:" + hashlib.sha256(token.encode()).hexdigest()[:32]
-    allowed, retry_after = window_hit(key, num, duration, now=time.time())
-    if allowed:
+    """CUSTOMER_LINK_RATE_LIMIT requests per token per window (appointments.web.limits)."""
+    wait = retry_after("customer-link", token)
+    if wait is None:
         return None
     response = _page(request, "refused.html", status=429, title="Too many requests",
                      message="This link was opened too often in a short time. Please wait a minute and try again.")  # fmt: skip
-    response["Retry-After"] = str(int(retry_after) + 1)
+    response["Retry-After"] = str(wait)
     return response
 
 
@@ -70,19 +63,6 @@ def _open(request, token: str, purpose: str):
         return resolve(token, purpose, now=timezone.now()), None
     except LinkRefused as exc:
         return None, _refused(request, exc)
-
-
-def address_lines(address) -> list[str]:
-    """A location's address (free-form JSON) as lines: the usual keys in order, then any other string values."""
-    if not address:
-        return []
-    if not isinstance(address, dict):
-        return [str(address)]
-    known = [str(address[key]) for key in ADDRESS_KEYS if address.get(key)]
-    rest = [
-        str(value) for key, value in address.items() if key not in ADDRESS_KEYS and isinstance(value, str) and value
-    ]
-    return known + rest
 
 
 def _answer_text(value) -> str:
@@ -112,7 +92,7 @@ def appointment_summary(appointment: Appointment) -> dict:
         "end": local_label(appointment.scheduled_end_at, tz, "%H:%M"),
         "zone": f"{tz.key} ({local_label(appointment.scheduled_start_at, tz, '%Z')})",
         "location": appointment.location.name,
-        "address": address_lines(appointment.location.address),
+        "address": appointment.location.address_lines,
         "phone": appointment.location.phone,
         "staff": appointment.assigned_staff.first_name if appointment.assigned_staff_id else "",
         "answers": [(answer.question_version.label, _answer_text(answer.value)) for answer in answers],
@@ -128,7 +108,7 @@ def offer_summary(offer: WaitlistOffer) -> dict:
         "zone": f"{tz.key} ({local_label(offer.start_at, tz, '%Z')})",
         "expires": _when(offer.expires_at, tz),
         "location": offer.location.name,
-        "address": address_lines(offer.location.address),
+        "address": offer.location.address_lines,
         "phone": offer.location.phone,
     }
 

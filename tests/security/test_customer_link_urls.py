@@ -1,7 +1,8 @@
 """The customer pages (/my/<token>/...) and the calendar feeds are not API operations, so the authorization matrix
 and schema fuzzing (which walk /api/schema/) do not reach them. This walks their URL patterns instead: every page,
 GET and POST, with an absent, random, forged (signed with another key), unknown (well signed, never issued) and
-other-purpose token must be a 404 or 403 (a POST to a read-only page a 405), and write nothing."""
+other-purpose token must be a 404 or 403 (a POST to a read-only page a 405), and every feed URL that is not a
+live feed's a 404; nothing is written."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def world():
 
 def test_the_walk_covers_every_customer_page():
     assert customer_patterns() == [
-        "customer-calendar", "customer-cancel", "customer-claim", "customer-decline", "customer-reschedule",
+        "calendar-feed", "customer-calendar", "customer-cancel", "customer-claim", "customer-decline", "customer-reschedule",
         "customer-view",
     ]  # fmt: skip
 
@@ -60,6 +61,8 @@ def test_absent_forged_and_other_purpose_tokens_open_nothing_and_write_nothing(w
     before = written_counts()
     links = {link.purpose: link for link in CustomerLink.objects.filter(appointment=world)}
     for name in customer_patterns():
+        if name == "calendar-feed":
+            continue  # below
         purpose = name.removeprefix("customer-")
         other = links["cancel" if purpose == "view" else "view"]
         cases = {**forged_tokens(purpose), "other_purpose": sign(other)}
@@ -73,3 +76,20 @@ def test_absent_forged_and_other_purpose_tokens_open_nothing_and_write_nothing(w
     for bare in ("/my/", "/my//", "/my//cancel/"):
         assert Client().post(bare).status_code == 404
     assert written_counts() == before
+
+
+def test_absent_forged_and_revoked_feed_urls_are_404s_and_write_nothing(world):
+    from appointments.models import CalendarFeed
+    from appointments.services.feeds import feed_issue, feed_revoke
+
+    feed, url = feed_issue(location=world.location, now=NOW)
+    secret = url.rsplit("/", 1)[1].removesuffix(".ics")
+    feed_revoke(feed, actor="user:1", now=NOW)
+    before = (written_counts(), list(CalendarFeed.objects.values_list("last_used_at", "revoked_at")))
+    cases = {"revoked": secret, "random": "cf_" + secrets.token_urlsafe(32), "other_key": secret[:-2] + "xx",
+             "api_token_shape": "ik_" + secrets.token_urlsafe(32), "empty_ish": "cf_"}  # fmt: skip
+    for case, value in cases.items():
+        assert Client().get(url_for("calendar-feed", value)).status_code == 404, case
+        assert Client().post(url_for("calendar-feed", value)).status_code == 405, case
+    assert Client().get("/feeds/.ics").status_code == 404
+    assert (written_counts(), list(CalendarFeed.objects.values_list("last_used_at", "revoked_at"))) == before
