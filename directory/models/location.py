@@ -19,7 +19,8 @@ class Location(TimestampedModel):
     address = models.JSONField(null=True, blank=True)
     is_published = models.BooleanField(default=True)
     feed_customer_names = models.CharField(
-        max_length=16, choices=FeedNames.choices, default=FeedNames.FIRST_INITIAL,
+        "customer names in staff calendar feeds", max_length=16, choices=FeedNames.choices,
+        default=FeedNames.FIRST_INITIAL,
         help_text="How staff calendar feeds name the customer of this location's appointments.",
     )  # fmt: skip
 
