@@ -33,6 +33,7 @@ __all__ = [
     "occupancy",
     "slots_for_day",
     "slots_for_range",
+    "staff_assigned_for",
     "staff_eligible_on",
 ]
 
@@ -153,6 +154,17 @@ def staff_eligible_on(member: StaffMember, day: date, tz: tzinfo) -> bool:
     )
 
 
+def staff_assigned_for(member: StaffMember, start: datetime, end: datetime) -> bool:
+    """Whether ``[start, end)`` lies wholly inside one of ``member``'s periods (step 8: periods are instants, so an
+    assignment beginning or ending within a local day offers only the candidates inside it)."""
+    if member.periods is None:
+        return True
+    return any(
+        (period.starts_at is None or period.starts_at <= start) and (period.ends_at is None or end <= period.ends_at)
+        for period in member.periods
+    )
+
+
 def slots_for_day(
     ctx: Context,
     day: date,
@@ -257,13 +269,19 @@ def empty_day_reason(ctx: Context, day: date, *, now: datetime, staff_id: str | 
     plan = run.plan(day)
     if not run.candidates(plan, base).starts:
         return EmptyReason.CLOSED
-    window_lists = [base]
     if rules.requires_staff:
         members = [m for m in ctx.staff if (staff_id is None or m.id == staff_id) and staff_eligible_on(m, day, ctx.tz)]
         if not members:
             return EmptyReason.NO_STAFF
-        window_lists = [w for m in members if (w := intersect(base, windows_on(m.schedule, day))) != ()]
-    starts = [start for windows in window_lists for start in run.candidates(plan, windows).starts]
+        starts = [
+            start
+            for m in members
+            if (windows := intersect(base, windows_on(m.schedule, day))) != ()
+            for start in run.candidates(plan, windows).starts
+            if staff_assigned_for(m, start, start + run.duration)
+        ]
+    else:
+        starts = run.candidates(plan, base).starts
     if not starts:
         return EmptyReason.STAFF_NOT_WORKING
     latest = max(starts)
@@ -310,7 +328,10 @@ def no_slot_reason(
         return EmptyReason.FULLY_BOOKED
     members = [m for m in ctx.staff if (staff_id is None or m.id == staff_id) and staff_eligible_on(m, day, ctx.tz)]
     working = [
-        m for m in members if start_utc in run.candidates(plan, intersect(base, windows_on(m.schedule, day))).starts
+        m
+        for m in members
+        if start_utc in run.candidates(plan, intersect(base, windows_on(m.schedule, day))).starts
+        and staff_assigned_for(m, start_utc, start_utc + run.duration)
     ]
     if not working or staff_id is not None:
         return EmptyReason.STAFF_UNAVAILABLE
@@ -324,6 +345,35 @@ def no_slot_reason(
 def _local_to_utc(day: date, wall: time, tz: tzinfo) -> datetime:
     """Convert a local wall time to UTC with ``fold=0`` (the first occurrence; a time in a DST gap moves forward)."""
     return datetime.combine(day, wall, tzinfo=tz).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class RefusalFacts:
+    """What the message of a refused start tells the caller (see :func:`refusal_facts`)."""
+
+    earliest: datetime  # the first bookable instant: now + min_lead_minutes
+    last_date: date | None  # the last bookable local date, None without max_advance_days
+    step_minutes: int  # the slot grid's step
+    before: datetime | None  # the nearest bookable grid start inside the day's hours before the refused start
+    after: datetime | None  # and after it
+    hours: tuple[Window, ...] | None  # the day's hours (definition and location), None when unrestricted
+
+
+def refusal_facts(ctx: Context, start_utc: datetime, *, now: datetime) -> RefusalFacts:
+    """The limits around a start that :func:`has_slot` refused, for a message that says what to do instead."""
+    run = _Run(ctx, now=now, ignore=None)
+    start_utc = _as_utc(start_utc)
+    day = start_utc.astimezone(ctx.tz).date()
+    hours = intersect(windows_on(ctx.definition_hours, day), windows_on(ctx.location_hours, day))
+    starts = sorted(run.candidates(run.plan(day), hours).starts) if hours != () else []
+    return RefusalFacts(
+        earliest=run.earliest,
+        last_date=run.last_date,
+        step_minutes=int(run.step.total_seconds() // 60),
+        before=max((s for s in starts if s < start_utc), default=None),
+        after=min((s for s in starts if s > start_utc), default=None),
+        hours=hours,
+    )
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -549,7 +599,11 @@ class _Run:
                 continue
             busy = self.busy(index)
             starts, ends = busy.starts, busy.ends
+            # Checked per candidate only on a day an assignment begins or ends within.
+            whole_day = staff_assigned_for(member, plan.midnight, plan.next_midnight + self.duration)
             for start, lo, hi in zip(found.starts, found.los, found.his, strict=True):
+                if not whole_day and not staff_assigned_for(member, start, start + self.duration):
+                    continue
                 if bisect_left(starts, hi) == bisect_right(ends, lo):
                     free.setdefault(start, []).append(member.id)
         for start in sorted(free):

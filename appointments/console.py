@@ -87,10 +87,14 @@ def day_schedule(location: Location, day: date) -> DaySchedule:
     for assignment in on_shift:
         profile: Profile = assignment.profile
         lanes.setdefault(str(profile.pk), Lane(str(profile.pk), str(profile), assignment.role_type or "staff"))
-    no_staff = Lane("none", "No staff", "definitions without staff")
+    # Appointments without staff get a lane per definition: one pooled service's day reads on its own line.
+    no_staff: dict[int, Lane] = {}
     for appointment in appointments:
         if appointment.assigned_staff_id is None:
-            no_staff.appointments.append(appointment)
+            definition = appointment.definition
+            no_staff.setdefault(definition.pk, Lane(f"none-{definition.pk}", f"No staff: {definition.name}",
+                                                    "pooled, no staff member"))  # fmt: skip
+            no_staff[definition.pk].appointments.append(appointment)
             continue
         key = str(appointment.assigned_staff_id)
         lanes.setdefault(key, Lane(key, str(appointment.assigned_staff), "not on shift here"))
@@ -104,4 +108,5 @@ def day_schedule(location: Location, day: date) -> DaySchedule:
         (datetime.combine(day, a, tzinfo=location.timezone), datetime.combine(day, b, tzinfo=location.timezone))
         for a, b in windows
     ]
-    return DaySchedule(location, day, axis_start, axis_end, [*lanes.values(), no_staff], open_windows)
+    pooled = sorted(no_staff.values(), key=lambda lane: lane.title)
+    return DaySchedule(location, day, axis_start, axis_end, [*lanes.values(), *pooled], open_windows)

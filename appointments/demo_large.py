@@ -330,8 +330,10 @@ class _LocationDays:
             definition_id=definition.pk, profile_id=self.rng.choice(self.customers), location_id=self.location.pk,
             assigned_staff_id=staff_id, status=status, scheduled_start_at=start, scheduled_end_at=end,
             timezone=self.tz, occupancy_start=occupancy_start, occupancy_end=occupancy_end, meta={"demo": MARK},
+            created_at=booked,
         )  # fmt: skip
-        _stamp(appointment, _path(definition, status), booked, self.now)
+        _stamp(appointment, _path(definition, status), booked, self.now,
+               instant=definition.booking_type == BookingType.INSTANT)  # fmt: skip
         return appointment
 
 
@@ -347,10 +349,13 @@ def _path(definition: AppointmentDefinition, final: str) -> list[str]:
     return [*head, S.CONFIRMED, *tail]
 
 
-def _moment(status: str, appointment: Appointment, booked: datetime, now: datetime) -> datetime:
-    """When the appointment reached `status` (never later than now)."""
+def _moment(status: str, appointment: Appointment, booked: datetime, now: datetime, *, instant: bool) -> datetime:
+    """When the appointment reached `status`: never before it was booked (its created_at), never after now, and in
+    the order of its path (docs/domain.md "Lifecycle")."""
     start, end = appointment.scheduled_start_at, appointment.scheduled_end_at
-    if status == S.CONFIRMED:
+    if status == S.CONFIRMED and instant:
+        at = booked  # an instant booking is confirmed as it is made
+    elif status == S.CONFIRMED:
         at = booked if booked + APPROVAL_DELAY > start else booked + APPROVAL_DELAY
     elif status == S.ARRIVED:
         at = start - timedelta(minutes=5)
@@ -367,13 +372,13 @@ def _moment(status: str, appointment: Appointment, booked: datetime, now: dateti
     return min(at, now)
 
 
-def _stamp(appointment: Appointment, path: list[str], booked: datetime, now: datetime) -> None:
+def _stamp(appointment: Appointment, path: list[str], booked: datetime, now: datetime, *, instant: bool) -> None:
     """The timestamps and actors of every status on the appointment's path."""
     field = {S.CONFIRMED: "confirmed_at", S.ARRIVED: "arrived_at", S.COMPLETED: "completed_at",
              S.NO_SHOW: "no_show_at", S.CANCELLED: "cancelled_at", S.REJECTED: "rejected_at"}  # fmt: skip
     for status in path:
         if status in field:
-            setattr(appointment, field[status], _moment(status, appointment, booked, now))
+            setattr(appointment, field[status], _moment(status, appointment, booked, now, instant=instant))
     if S.REQUESTED in path and S.CONFIRMED in path:
         appointment.approved_at, appointment.approved_by = appointment.confirmed_at, ACTOR
     if S.CANCELLED in path:

@@ -1,14 +1,18 @@
 """Reads of the walk-in queue: computed positions and estimated waits, in a fixed number of queries.
 
 Position: first in, first out per (definition, location) among waiting entries, by the time they joined (an entry
-returned to the queue keeps its place). Estimated wait: position x average service minutes / staff on shift now,
-at least one average for anyone not first. The average is of the last QUEUE_SERVICE_SAMPLE served entries
-(called -> served) of that definition at that location, or the definition's duration when there are none.
+returned to the queue keeps its place). Estimated wait: position x service minutes / staff on shift now, and for
+anyone not first at least one service and never less than the definition's duration. Service minutes are the
+definition's duration until there is enough history: the median of the last QUEUE_SERVICE_SAMPLE served entries
+(called -> served) of that definition at that location, once at least QUEUE_SERVICE_MIN_SAMPLE of them are
+plausible (between a quarter of the duration and four times it; a mis-click served in seconds, or an entry left
+"called" over lunch, says nothing about how long a service takes).
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,8 +50,16 @@ def with_position(queryset):
     return queryset.annotate(queue_position=Subquery(ahead))
 
 
-def average_service_minutes(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], float]:
-    """(definition, location) -> mean minutes from called to served over the recent sample; one query."""
+# A recorded service outside [duration / OUTLIER_FACTOR, duration x OUTLIER_FACTOR] is not a real service time.
+OUTLIER_FACTOR = 4
+
+
+def learned_service_minutes(pairs: dict[tuple[int, int], int]) -> dict[tuple[int, int], float]:
+    """(definition, location) -> median minutes from called to served over the recent sample; one query.
+
+    `pairs` maps each (definition, location) to the definition's duration, which decides what is an outlier. A pair
+    is left out (the caller uses the duration) until its sample holds QUEUE_SERVICE_MIN_SAMPLE plausible services.
+    """
     if not pairs:
         return {}
     condition = Q()
@@ -61,10 +73,14 @@ def average_service_minutes(pairs: set[tuple[int, int]]) -> dict[tuple[int, int]
         .filter(rank__lte=settings.QUEUE_SERVICE_SAMPLE)
         .values_list("definition_id", "location_id", "called_at", "served_at")
     )  # fmt: skip
-    totals: dict[tuple[int, int], list[float]] = defaultdict(list)
+    samples: dict[tuple[int, int], list[float]] = defaultdict(list)
     for definition_id, location_id, called, served in ranked:
-        totals[(definition_id, location_id)].append((served - called).total_seconds() / 60)
-    return {key: sum(values) / len(values) for key, values in totals.items()}
+        duration = pairs[(definition_id, location_id)]
+        minutes = (served - called).total_seconds() / 60
+        if duration / OUTLIER_FACTOR <= minutes <= duration * OUTLIER_FACTOR:
+            samples[(definition_id, location_id)].append(minutes)
+    minimum = max(settings.QUEUE_SERVICE_MIN_SAMPLE, 1)
+    return {key: statistics.median(values) for key, values in samples.items() if len(values) >= minimum}
 
 
 def staff_on_shift(location_ids: set[int], now: datetime, timezones: dict[int, object]) -> dict[int, int]:
@@ -102,8 +118,8 @@ def staff_on_shift(location_ids: set[int], now: datetime, timezones: dict[int, o
 def queue_figures(entries: list[QueueEntry], *, now: datetime) -> dict[int, QueueFigures]:
     """Position and estimated wait of each entry (annotated by with_position), in at most 3 more queries."""
     waiting = [entry for entry in entries if entry.status == QueueStatus.WAITING]
-    pairs = {(entry.definition_id, entry.location_id) for entry in waiting}
-    averages = average_service_minutes(pairs)
+    pairs = {(entry.definition_id, entry.location_id): entry.definition.duration_minutes for entry in waiting}
+    learned = learned_service_minutes(pairs)
     timezones = {entry.location_id: entry.location.timezone for entry in waiting}
     staff = staff_on_shift(set(timezones), now, timezones)
     figures = {}
@@ -112,10 +128,12 @@ def queue_figures(entries: list[QueueEntry], *, now: datetime) -> dict[int, Queu
             figures[entry.pk] = QueueFigures(None, None)
             continue
         position = entry.queue_position
-        average = averages.get((entry.definition_id, entry.location_id), entry.definition.duration_minutes)
-        wait = position * average / max(staff.get(entry.location_id, 0), 1)
+        duration = entry.definition.duration_minutes
+        service = learned.get((entry.definition_id, entry.location_id), duration)
+        wait = position * service / max(staff.get(entry.location_id, 0), 1)
         if position > 1:
-            wait = max(wait, average)
+            # Whoever is not next waits for at least one whole service, and never less than the definition says.
+            wait = max(wait, service, duration)
         figures[entry.pk] = QueueFigures(position, math.ceil(round(wait, 6)))
     return figures
 

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from appointments.enums import HOLDING_STATUSES
 from appointments.models import Appointment, AppointmentDefinition
+from config.localtime import utc_iso
 from directory.models import Location
 
 # Every time zone is within a day of UTC: a local date's appointments start inside this margin around its UTC day.
@@ -193,18 +194,14 @@ def export_rows(queryset: QuerySet[Appointment], date_from: date, date_to: date)
             "definition": appointment.definition.handle,
             "location": appointment.location.handle,
             "timezone": tz.key,
-            "local_start": appointment.scheduled_start_at.astimezone(tz).isoformat(),
-            "local_end": appointment.scheduled_end_at.astimezone(tz).isoformat(),
-            "scheduled_start_at": _utc(appointment.scheduled_start_at),
-            "scheduled_end_at": _utc(appointment.scheduled_end_at),
+            "local_start": appointment.scheduled_start_at.astimezone(tz).isoformat(timespec="seconds"),
+            "local_end": appointment.scheduled_end_at.astimezone(tz).isoformat(timespec="seconds"),
+            "scheduled_start_at": utc_iso(appointment.scheduled_start_at),
+            "scheduled_end_at": utc_iso(appointment.scheduled_end_at),
             "profile_id": str(appointment.profile_id),
             "customer_name": appointment.profile.full_name,
             "customer_email": appointment.profile.email,
             "assigned_staff_id": str(staff.pk) if staff else "",
             "assigned_staff_name": staff.full_name if staff else "",
-            "created_at": _utc(appointment.created_at),
+            "created_at": utc_iso(appointment.created_at),
         }
-
-
-def _utc(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

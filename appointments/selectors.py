@@ -170,6 +170,21 @@ def _eligible_staff(definition: AppointmentDefinition, location: Location, start
     return staff
 
 
+def merged_periods(periods: list[Period]) -> tuple[Period, ...]:
+    """Overlapping or touching assignment periods of one staff member as one: a slot across the seam of two
+    back-to-back assignments lies inside the member's assignment (the engine checks one period at a time)."""
+    merged: list[Period] = []
+    low = datetime.min.replace(tzinfo=UTC)
+    for period in sorted(periods, key=lambda p: p.starts_at or low):
+        last = merged[-1] if merged else None
+        if last is not None and (last.ends_at is None or (period.starts_at or low) <= last.ends_at):
+            ends_at = None if last.ends_at is None or period.ends_at is None else max(last.ends_at, period.ends_at)
+            merged[-1] = Period(last.starts_at, ends_at)
+        else:
+            merged.append(period)
+    return tuple(merged)
+
+
 def load_availability(definition: AppointmentDefinition, location: Location, start: date, end: date) -> Loaded:
     """Everything the engine needs for `definition` at `location` on the local dates [start, end].
 
@@ -214,7 +229,7 @@ def load_schedule(definition: AppointmentDefinition, location: Location, start: 
     members = []
     for staff_id, entry in eligible.items():
         profile = entry["profile"]
-        periods = tuple(entry["periods"]) if entry["periods"] is not None else None
+        periods = merged_periods(entry["periods"]) if entry["periods"] is not None else None
         members.append(StaffMember(id=staff_id, schedule=schedules.get(profile.pk, Schedule()), periods=periods))
         loaded.staff[staff_id] = StaffInfo(
             profile=profile,
@@ -257,18 +272,32 @@ def definition_at(definition_id: int, location_id: int, token: int | None) -> tu
     return from_row_values(AppointmentDefinition, values[0]), from_row_values(Location, values[1])
 
 
-def cached_schedule(definition: AppointmentDefinition, location: Location, day: date, token: int | None) -> Loaded:
-    """load_schedule for one local day, from this process's cache while the schedule token is `token`.
+def cached_schedule(
+    definition: AppointmentDefinition, location: Location, day: date, token: int | None, end: date | None = None
+) -> Loaded:
+    """load_schedule for the local dates [day, end] (one day without `end`), from this process's cache while the
+    schedule token is `token`.
 
     The key also holds every definition and location field the schedule depends on. Callers get a copy whose
     occupancy they may fill in.
     """
+    end = end or day
     if token is None:
-        return load_schedule(definition, location, day, day)
+        return load_schedule(definition, location, day, end)
     key = (token, definition.pk, definition.handle, definition.use_staff_from_location, rules_of(definition),
-           location.pk, location.timezone, day)  # fmt: skip
-    loaded = _schedules.get(key, lambda: load_schedule(definition, location, day, day))
+           location.pk, location.timezone, day, end)  # fmt: skip
+    loaded = _schedules.get(key, lambda: load_schedule(definition, location, day, end))
     return replace(loaded, definition=definition, location=location)
+
+
+def availability_of(definition: AppointmentDefinition, location_id, start: date, end: date) -> Loaded:
+    """What the engine needs to answer an availability request: the linked location (else linked_location's 422),
+    hours and staff from the schedule cache while the schedule token holds (one small query), then occupancy."""
+    token = current_schedule_token()
+    _, location = definition_at(definition.pk, location_id, token)
+    if location is None:
+        location = linked_location(definition, location_id)
+    return load_occupancy(cached_schedule(definition, location, start, token, end), start, end)
 
 
 def clear_schedule_cache() -> None:
@@ -322,9 +351,8 @@ def _not_eligible(staff_id) -> ValidationFailed:
 
 def day_slots(definition: AppointmentDefinition, location_id, day: date, *, staff_id=None, now: datetime):
     """The slots of one local date (DOMAIN.md "Availability"), with what was loaded to compute them."""
-    location = linked_location(definition, location_id)
+    loaded = availability_of(definition, location_id, day, day)
     staff_key = _staff_key(definition, staff_id)
-    loaded = load_availability(definition, location, day, day)
     try:
         slots = slots_for_day(loaded.context, day, now=now, staff_id=staff_key)
     except NotEligible as exc:
@@ -336,9 +364,8 @@ def range_slots(definition: AppointmentDefinition, location_id, start: date, end
                 now: datetime):  # fmt: skip
     """The union of the single-day results over [start, end] (at most 31 days)."""
     check_range(start, end)
-    location = linked_location(definition, location_id)
+    loaded = availability_of(definition, location_id, start, end)
     staff_key = _staff_key(definition, staff_id)
-    loaded = load_availability(definition, location, start, end)
     if staff_key is not None and staff_key not in loaded.staff:
         raise _not_eligible(staff_id)
     try:
@@ -390,8 +417,7 @@ def staff_for_day(definition: AppointmentDefinition, location_id, day: date, *, 
     """Eligible staff on a date, each with whether they have at least one free slot."""
     if not definition.requires_staff:
         raise ValidationFailed.on("requires_staff", "This appointment definition does not require staff.")
-    location = linked_location(definition, location_id)
-    loaded = load_availability(definition, location, day, day)
+    loaded = availability_of(definition, location_id, day, day)
     free = {staff for slot in slots_for_day(loaded.context, day, now=now) for staff in slot.free_staff}
     tz = loaded.context.tz
     return loaded, [

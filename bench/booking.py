@@ -5,6 +5,13 @@ over the last places: a handful of capacity-1 slots and one staff member shared 
 bookings per second, p50/p95 latency per kind of request, and the overbooked slots and staff conflicts found
 afterwards (both must be 0). Not a test: run `python bench/booking.py` (PostgreSQL at BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/bench_booking, dropped and recreated).
+
+Two modes, one after the other on a fresh database each (BENCH_MODES=bare,realistic by default):
+- bare: definitions with no notification targets and no questionnaire;
+- realistic: every definition has a webhook target for `created` and for the reminder (a day before), and a
+  three-question booking questionnaire (a single select, a yes/no and a text) whose answers every booking sends:
+  what a booking costs once its side effects (outbox rows, the pinned submission, the dispatcher nudge) are on it.
+The last line compares the two.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_booking")
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
+MODES = [mode.strip() for mode in os.environ.get("BENCH_MODES", "bare,realistic").split(",") if mode.strip()]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 ENV = {
@@ -55,12 +63,14 @@ def recreate_database() -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def setup_scenario() -> dict:
+def setup_scenario(realistic: bool) -> dict:
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connections
 
+    connections.close_all()  # the database was just dropped and created again
     call_command("migrate", verbosity=0, interactive=False)
     from appointments.models import AppointmentDefinition, DefinitionLocation
     from directory.enums import Scope
@@ -88,6 +98,7 @@ def setup_scenario() -> dict:
     ]
     for definition in (open_, scarce, *staffed):
         DefinitionLocation.objects.create(definition=definition, location=location)
+    answers = add_side_effects((open_, scarce, *staffed)) if realistic else None
     stylist = Profile.objects.create(first_name="Only", last_name="Stylist")
     StaffAssignment.objects.create(location=location, profile=stylist, assignment_type="staff")
     customers = [str(p.pk) for p in Profile.objects.bulk_create(Profile(first_name=f"C{i}") for i in range(500))]
@@ -111,7 +122,37 @@ def setup_scenario() -> dict:
         "customers": customers,
         "open_starts": open_starts,
         "contested": contested,
+        "answers": answers,
     }
+
+
+def add_side_effects(definitions) -> list[dict]:
+    """A created and a reminder webhook target and a three-question booking questionnaire on every definition;
+    returns the answers a booking sends."""
+    from notifications.models import Target
+    from questionnaires.services.questionnaires import questionnaire_create
+    from questionnaires.services.questions import question_create
+
+    target = Target.objects.create(name="Bench hook", handle="bench-hook", channel="webhook",
+                                   url="http://127.0.0.1:9/hook")  # fmt: skip
+    size = question_create(handle="size", label="Your size?", type="single_select",
+                           options=[{"value": "s", "label": "Small"}, {"value": "m", "label": "Medium"}])  # fmt: skip
+    gift = question_create(handle="gift", label="Gift wrap?", type="boolean")
+    note = question_create(handle="note", label="Anything else?", type="text")
+    form = questionnaire_create(handle="bench-form", name="Bench form", purpose="booking", questions=[
+        {"mapping_key": "size", "question_id": size.pk, "is_required": True},
+        {"mapping_key": "gift", "question_id": gift.pk},
+        {"mapping_key": "note", "question_id": note.pk},
+    ])  # fmt: skip
+    for definition in definitions:
+        definition.created_target = target
+        definition.reminder_target = target
+        definition.notify_reminder_offset_days = 1
+        definition.booking_questionnaire = form
+        definition.save()
+    slots = {slot.mapping_key: slot.pk for slot in form.current_version.slots.all()}
+    values = {"size": "m", "gift": True, "note": "Parking at the back, please."}
+    return [{"questionnaire_question_id": slots[key], "value": value} for key, value in values.items()]
 
 
 def free_port() -> int:
@@ -156,6 +197,8 @@ def client(port: int, scenario: dict, contested: bool, stop_at: float, seed: int
             definition, start = scenario["open"], rng.choice(scenario["open_starts"])
         body = {"appointment_definition_id": definition, "profile_id": rng.choice(scenario["customers"]),
                 "location_id": scenario["location"], "scheduled_start_at": start, "timezone": "Australia/Melbourne"}  # fmt: skip
+        if scenario["answers"]:
+            body["answers"] = scenario["answers"]
         began = time.perf_counter()
         try:
             conn.request("POST", "/api/v3/appointments", json.dumps(body), headers)
@@ -192,9 +235,10 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) >= 2 else (values[0] if values else 0.0)
 
 
-def main() -> None:
+def run(mode: str) -> dict:
+    """One mode on a fresh database; prints its lines and returns its figures."""
     recreate_database()
-    scenario = setup_scenario()
+    scenario = setup_scenario(realistic=mode == "realistic")
     port = free_port()
     server = start_server(port)
     results: list = []
@@ -218,20 +262,33 @@ def main() -> None:
         overbooked = conn.execute(OVERBOOKED).fetchone()[0]
         conflicts = conn.execute(STAFF_CONFLICTS).fetchone()[0]
         stored = conn.execute("SELECT count(*) FROM appointments_appointment").fetchone()[0]
+        has_outbox = conn.execute("SELECT to_regclass('notifications_notification')").fetchone()[0]  # older code
+        outbox = conn.execute("SELECT count(*) FROM notifications_notification").fetchone()[0] if has_outbox else 0
     statuses = Counter(status for _, status, _ in results)
     created = statuses.get(201, 0)
-    print(f"gunicorn {WORKERS} workers on PostgreSQL, {CLIENTS} clients ({CLIENTS // 2} on contested last slots), "
-          f"{elapsed:.1f} s")  # fmt: skip
+    print(f"[{mode}] gunicorn {WORKERS} workers on PostgreSQL, {CLIENTS} clients ({CLIENTS // 2} on contested last "
+          f"slots), {elapsed:.1f} s")  # fmt: skip
     print(
         f"requests: {len(results)} ({len(results) / elapsed:.0f}/s); responses by status: {dict(sorted(statuses.items()))}"
     )
-    print(f"bookings: {created} ({created / elapsed:.0f}/s); appointments stored: {stored}")
+    print(f"bookings: {created} ({created / elapsed:.0f}/s); appointments stored: {stored}; outbox rows: {outbox}")
     for kind in ("open", "contested"):
         latencies = [ms for k, _, ms in results if k == kind]
         if latencies:
             print(f"latency {kind:<9} p50 {percentile(latencies, 50):6.1f} ms  p95 {percentile(latencies, 95):6.1f} ms")
-    print(f"overbooked slots: {overbooked}; staff conflicts: {conflicts}; server errors (5xx or dropped): "
-          f"{sum(n for s, n in statuses.items() if s >= 500 or s == 0)}")  # fmt: skip
+    errors = sum(n for s, n in statuses.items() if s >= 500 or s == 0)
+    print(f"overbooked slots: {overbooked}; staff conflicts: {conflicts}; server errors (5xx or dropped): {errors}")
+    return {"rate": created / elapsed}
+
+
+def main() -> None:
+    figures = {}
+    for mode in MODES:
+        figures[mode] = run(mode)
+        print()
+    if {"bare", "realistic"} <= figures.keys():
+        ratio = figures["realistic"]["rate"] / figures["bare"]["rate"]
+        print(f"realistic / bare bookings per second: {ratio:.0%} (target: at least 85%)")
 
 
 if __name__ == "__main__":

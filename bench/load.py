@@ -105,7 +105,7 @@ def seed(appointments: int, rng: random.Random) -> dict:
 
     call_command("migrate", verbosity=0, interactive=False)
     from appointments.models import AppointmentDefinition, DefinitionLocation
-    from appointments.services.booking import BookingRequest, appointment_book
+    from appointments.services.booking import appointment_book, booking_request
     from config.errors import DomainError
     from directory.enums import DayOfWeek, Scope, TokenKind
     from directory.models import Location, LocationNormalHour, Profile, ProfileNormalHour, StaffAssignment
@@ -171,8 +171,7 @@ def seed(appointments: int, rng: random.Random) -> dict:
     for _ in range(appointments):
         definition, location, start = random_slot(scenario, rng)
         profile = rng.choice(scenario["customers"])
-        request = BookingRequest(definition_id=definition, profile_id=profile, location_id=location["id"],
-                                 start=start, timezone=ZoneInfo(location["timezone"]))  # fmt: skip
+        request = booking_request(definition, profile, location["id"], start, timezone=ZoneInfo(location["timezone"]))
         try:
             appointment = appointment_book(request, actor="bench:seed")
         except DomainError:

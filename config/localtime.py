@@ -35,3 +35,18 @@ def local_day_bounds(tz: ZoneInfo, day: date) -> tuple[datetime, datetime]:
 def local_label(value: datetime | None, tz: ZoneInfo, fmt: str = "%a %d %b %Y %H:%M %Z") -> str:
     """A UTC instant as wall time at the location, with the zone's abbreviation ("Mon 30 Nov 2026 09:00 AEDT")."""
     return "" if value is None else value.astimezone(tz).strftime(fmt)
+
+
+def local_moment(value: datetime, tz: ZoneInfo) -> str:
+    """An instant as the location's wall time with its zone, the one style of times in messages and errors
+    ("2026-12-08 09:00 Australia/Melbourne")."""
+    return f"{value.astimezone(tz):%Y-%m-%d %H:%M} {tz.key}"
+
+
+def utc_iso(value: datetime | None) -> str | None:
+    """An instant as API.md writes it: UTC, whole seconds, `Z` ("2026-05-11T00:00:00Z"); None stays None.
+
+    The one formatter for instants in API answers, event data and notification contexts."""
+    # isoformat() is C and several times faster than strftime; years are 1900-2999 (config.api.fields), so the two
+    # agree to the character.
+    return None if value is None else value.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"

@@ -143,6 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
+# Console instants carry their zone (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -157,7 +159,9 @@ UNFOLD = {
     "SITE_HEADER": "Appointments",
     "SITE_SUBHEADER": "Operator console",
     "SITE_SYMBOL": "event_available",
-    "SITE_URL": "/api/v3/",
+    # "Return to site" on the login page and in the header: the API's documentation, not raw JSON.
+    "SITE_URL": "/api/docs/",
+    "SITE_FAVICONS": [{"rel": "icon", "type": "image/svg+xml", "href": lambda request: "/static/console/favicon.svg"}],
     "SHOW_VIEW_ON_SITE": False,
     "DASHBOARD_CALLBACK": "directory.console.dashboard_context",
     "STYLES": [lambda request: "/static/console/console.css"],
@@ -293,8 +297,10 @@ CUSTOMER_LINK_DAYS_AFTER = int(os.environ.get("CUSTOMER_LINK_DAYS_AFTER", "30"))
 CUSTOMER_LINK_MAX_AGE_DAYS = int(os.environ.get("CUSTOMER_LINK_MAX_AGE_DAYS", "400"))
 # Requests per token (the customer pages) and per feed URL, in the default cache like the API's throttle.
 CUSTOMER_LINK_RATE_LIMIT = os.environ.get("CUSTOMER_LINK_RATE_LIMIT", "30/min")
-# How many recent served walk-ins (called -> served) the queue's wait estimate averages.
+# The queue's wait estimate learns service times (called -> served) from the last QUEUE_SERVICE_SAMPLE served
+# walk-ins, once at least QUEUE_SERVICE_MIN_SAMPLE of them are plausible; until then it uses the duration.
 QUEUE_SERVICE_SAMPLE = int(os.environ.get("QUEUE_SERVICE_SAMPLE", "20"))
+QUEUE_SERVICE_MIN_SAMPLE = int(os.environ.get("QUEUE_SERVICE_MIN_SAMPLE", "5"))
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 import config.api.schema  # noqa: F401  (registers the bearer scheme with drf-spectacular)
+from appointments.admin.reports import daily_report_view
 from config.api.index import ApiIndexView
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages without an icon link (the API's JSON, the schema); the console's icon.
+    path("favicon.ico", RedirectView.as_view(url="/static/console/favicon.svg", permanent=True)),
+    # The console's report page (no model of its own): before the admin's URLs so its catch-all does not take it.
+    path("admin/report/", admin.site.admin_view(daily_report_view), name="console_report"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

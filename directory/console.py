@@ -10,14 +10,19 @@ app's lists with `console_action`; the directory never imports them, they regist
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
+from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from import_export.admin import ExportActionMixin
@@ -26,7 +31,7 @@ from unfold.contrib.import_export.forms import ExportForm
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
 from directory.models import Location
-from directory.selectors import location_ids_for
+from directory.selectors import actor_label, local_today, location_ids_for
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,14 @@ def console_action(model_label: str) -> Callable[[Callable], Callable]:
     return register
 
 
+class ActorColumn:
+    """Admin mixin: the audit trail's actor in words (the `actor_name` column)."""
+
+    @admin.display(description="By")
+    def actor_name(self, obj) -> str:
+        return actor_label(obj.actor)
+
+
 def actor_of(request) -> str:
     """How the audit trail names a console user (DOMAIN.md "Appointment lifecycle": `user:<id>`)."""
     return f"user:{request.user.pk}"
@@ -255,6 +268,24 @@ class LocationScoped:
 class ConsoleModelAdmin(LocationScoped, ConsoleFields, ModelAdmin):
     """The admin base class of every console page."""
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A record's page renders its instants in the zone of the record's location (config/formats)."""
+        zone = self._zone_of(object_id)
+        with timezone.override(zone) if zone is not None else nullcontext():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+    def _zone_of(self, object_id):
+        if object_id is None or self.location_field is None:
+            return None
+        path = "timezone" if self.location_field == "pk" else f"{self.location_field}__timezone"
+        try:
+            return self.model._default_manager.filter(pk=object_id).values_list(path, flat=True).first()
+        except (ValueError, ValidationError):  # a malformed id: the view answers it as Django does
+            return None
+
     list_filter_submit = True
     warn_unsaved_form = True
 
@@ -282,3 +313,62 @@ class ConsoleTabularInline(LocationScoped, ConsoleFields, TabularInline):
 
 class ConsoleStackedInline(LocationScoped, ConsoleFields, StackedInline):
     pass
+
+
+class ReportRangeForm(forms.Form):
+    """A console report's filter: one of the user's locations or all of them, and a range of local dates. Without
+    dates it is the last `default_days` local days up to today at the chosen location (or the latest today among
+    the user's locations), never the UTC date. Always bound: the page shows the default range on first open."""
+
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), required=False, empty_label="All my locations")
+    start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    default_days = 28
+    max_days = 366
+
+    def __init__(self, data, *, user, now):
+        super().__init__(data)
+        self.locations = locations_for(user)
+        self.fields["location"].queryset = self.locations
+        self.now = now
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if "location" not in cleaned or (start is None) != (end is None):
+            if (start is None) != (end is None):
+                self.add_error("end_date" if end is None else "start_date", "Give both dates, or neither.")
+            return cleaned
+        location = cleaned["location"]
+        if start is None:
+            end = local_today([location] if location else self.locations, now=self.now)
+            start = end - timedelta(days=self.default_days - 1)
+        if end < start or (end - start).days + 1 > self.max_days:
+            raise forms.ValidationError(f"Pick an end date on or after the start, at most {self.max_days} days in all.")
+        cleaned.update(start_date=start, end_date=end, chosen=[location] if location else list(self.locations))
+        return cleaned
+
+
+def with_param(params, **changes) -> str:
+    """The query string with some parameters set (a CSV link keeps the page's filter)."""
+    query = params.copy()
+    for name, value in changes.items():
+        query[name] = value
+    return query.urlencode()
+
+
+def csv_response(name: str, header: list[str], rows) -> HttpResponse:
+    """A CSV download, `<name>.csv`, one row per item of `rows`."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def console_today(locations: QuerySet[Location], chosen: str | int | None = None) -> date:
+    """A date picker's default: the local today of the chosen location when it is one of `locations`, else the
+    latest local today among them (an operator's only location's today), never the UTC date."""
+    picked = locations.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+    return local_today([picked] if picked else locations, now=timezone.now())

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from config.reads import row_by
@@ -85,3 +86,29 @@ def location_ids_for(user) -> frozenset[int] | None:
             None if access is None else frozenset(access.locations.values_list("pk", flat=True))
         )
     return user._console_location_ids
+
+
+def local_today(locations: Iterable[Location], *, now: datetime) -> date:
+    """ "Today" for a report over these locations: the latest of their local dates, so that no location's today is
+    left out (a Melbourne location is a day ahead of UTC in its morning). The UTC date when there are none."""
+    zones = {location.timezone.key: location.timezone for location in locations}
+    return max((now.astimezone(zone).date() for zone in zones.values()), default=now.astimezone(UTC).date())
+
+
+def actor_label(actor: str) -> str:
+    """How the console names an actor of the audit trail ("user:3", "token:7", "system", "cli:ops"): the user's name,
+    the token's name (or, for a customer app, the customer's), instead of an id."""
+    kind, _, key = actor.partition(":")
+    if kind == "user" and key.isdigit():
+        user = get_user_model().objects.filter(pk=key).first()
+        if user is not None:
+            return user.get_full_name() or user.get_username()
+    elif kind == "token" and key.isdigit():
+        token = ApiToken.objects.select_related("profile").filter(pk=key).first()
+        if token is not None:
+            return f"{token.profile} (customer app)" if token.profile_id else f"{token.name} (API token)"
+    elif actor == "system":
+        return "System"
+    elif kind == "cli":
+        return f"{key} (command line)"
+    return actor

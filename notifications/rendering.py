@@ -16,11 +16,14 @@ from django.utils.html import linebreaks
 PLAIN = Engine(autoescape=False)
 HTML = Engine(autoescape=True)
 
-DEFAULT_SUBJECT = "{{ event_label }}: {{ appointment.definition.name }} on {{ appointment.local_start }}"
+# The defaults read only `summary`, which every producer puts in its context (what, where, when and zone, and
+# `held_until` for a place held for the customer), so one pair of templates serves every event.
+DEFAULT_SUBJECT = "{{ event_label }}: {{ summary.what }} on {{ summary.when }}"
 DEFAULT_EMAIL_BODY = """Hello {{ profile.first_name|default:"there" }},
 
-{{ event_label }}: {{ appointment.definition.name }} at {{ appointment.location.name }},
-{{ appointment.local_start }} ({{ appointment.timezone }}).
+{{ event_label }}: {{ summary.what }} at {{ summary.where }},
+{{ summary.when }} ({{ summary.zone }}).{% if summary.held_until %}
+The place is held for you until {{ summary.held_until }} ({{ summary.zone }}).{% endif %}
 {% if links %}
 {% if links.view %}See your appointment: {{ links.view }}
 {% endif %}{% if links.reschedule %}Reschedule: {{ links.reschedule }}

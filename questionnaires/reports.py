@@ -57,13 +57,16 @@ TRUNC_KIND = {"day": "day", "week": "week", "month": "month"}
 
 
 def rating_counts(
-    *, scale: str, location_id: int, start: date, end: date, interval: str | None,
+    *, scale: str, location_ids: list[int] | None, start: date, end: date, interval: str | None,
     questionnaire_id: int | None = None,
 ) -> list[Bucket]:  # fmt: skip
     """Counts of each score per bucket of local dates, in one query (grouped by score, and by the local day, ISO
-    week or month the database truncates `rated_at` to in the location's time zone)."""
+    week or month of `rated_on`, the rating's date at its own location). `location_ids` None is every location:
+    each rating still counts on its own location's local date, so the locations' days line up."""
     buckets = buckets_for(start, end, interval)
-    queryset = Rating.objects.filter(location_id=location_id, scale=scale, rated_on__gte=start, rated_on__lte=end)
+    queryset = Rating.objects.filter(scale=scale, rated_on__gte=start, rated_on__lte=end)
+    if location_ids is not None:
+        queryset = queryset.filter(location_id__in=location_ids)
     if questionnaire_id is not None:
         queryset = queryset.filter(questionnaire_id=questionnaire_id)
     if interval is None:
@@ -108,12 +111,15 @@ FIGURES = {RatingScale.NPS: nps_figures, RatingScale.CSAT: csat_figures}
 
 
 def rating_report(
-    scale: str, *, location, start: date, end: date, interval: str | None = None, questionnaire_id: int | None = None
-) -> dict:
-    """The whole-range figures plus the series per interval (empty without an interval)."""
-    tz = location.timezone
+    scale: str, *, location=None, start: date, end: date, interval: str | None = None,
+    questionnaire_id: int | None = None, within: list[int] | None = None,
+) -> dict:  # fmt: skip
+    """The whole-range figures plus the series per interval (empty without an interval). Without a location, the
+    ratings of every location (or of the `within` ids, an operator's locations), each on its own local dates;
+    `location_id` and `timezone` are then null."""
+    location_ids = [location.pk] if location is not None else within
     buckets = rating_counts(
-        scale=scale, location_id=location.pk, start=start, end=end, interval=interval,
+        scale=scale, location_ids=location_ids, start=start, end=end, interval=interval,
         questionnaire_id=questionnaire_id,
     )  # fmt: skip
     whole = Bucket(start, end)
@@ -122,8 +128,8 @@ def rating_report(
             whole.counts[score] = whole.counts.get(score, 0) + n
     figures = FIGURES[scale]
     return {
-        "location_id": location.pk,
-        "timezone": tz.key,
+        "location_id": location.pk if location is not None else None,
+        "timezone": location.timezone.key if location is not None else None,
         "questionnaire_id": questionnaire_id,
         "interval": interval,
         **figures(whole),

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from config.localtime import utc_iso
 from questionnaires.enums import SELECT_TYPES, QuestionType
 
 PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]{4,30}$")
@@ -312,6 +313,6 @@ def _datetime(value) -> str:
     if moment.tzinfo is None:
         raise Invalid("Must include an offset (e.g. Z or +10:00).")
     try:
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return utc_iso(moment)
     except OverflowError as exc:  # "0001-01-01T00:00:00+05:00" is before year 1 in UTC
         raise Invalid("Must be an ISO 8601 date and time with an offset.") from exc

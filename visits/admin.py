@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
@@ -12,11 +9,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from config.localtime import local_label
-from directory.console import ConsoleModelAdmin, locations_for
-from directory.models import Location
+from directory.charts import bar_chart, day_lines
+from directory.console import ConsoleModelAdmin, ReportRangeForm, csv_response, with_param
 from visits.enums import VisitSource
 from visits.models import Visit
-from visits.selectors import footfall
+from visits.selectors import footfall_for
 from visits.services.visits import visit_create, visit_update
 
 CREATE_FIELDS = ("location", "profile", "visited_at", "timezone", "staff", "source", "external_id", "tags", "type",
@@ -30,36 +27,23 @@ SOURCE_COLOURS = {
 }
 
 
-class FootfallForm(forms.Form):
-    location = forms.ModelChoiceField(queryset=Location.objects.none())
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = locations_for(user)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and (end < start or (end - start).days > 92):
-            raise forms.ValidationError("Pick an end date on or after the start, at most 93 days later.")
-        return cleaned
+class FootfallForm(ReportRangeForm):
+    max_days = 93  # a readable chart: one bar per day
 
 
-def chart_rows(rows: list[dict]) -> tuple[list[dict], int]:
-    """Each day's bars as CSS percentages of the busiest day, stacked by source."""
-    peak = max((row["total"] for row in rows), default=0) or 1
-    out = []
-    for row in rows:
-        segments = [
-            {"source": source, "count": count, "colour": SOURCE_COLOURS[source], "pct": round(100 * count / peak, 2)}
-            for source, count in row["by_source"].items()
-            if count
-        ]
-        counts = [row["by_source"][source.value] for source in VisitSource]
-        out.append({"date": row["date"], "total": row["total"], "segments": segments, "counts": counts})
-    return out, peak
+def footfall_chart(rows: list[dict]) -> dict:
+    """Each local day's visits stacked by source, with the day under its bar."""
+    columns = [
+        (row["date"].isoformat(), day_lines(row["date"]),
+         [(source, count, SOURCE_COLOURS[source]) for source, count in row["by_source"].items()])
+        for row in rows
+    ]  # fmt: skip
+    return bar_chart(columns, y_label="Visits", x_label="Local day")
+
+
+def footfall_table(rows: list[dict]) -> list[dict]:
+    return [{"date": row["date"], "total": row["total"],
+             "counts": [row["by_source"][source.value] for source in VisitSource]} for row in rows]  # fmt: skip
 
 
 @admin.register(Visit)
@@ -100,23 +84,26 @@ class VisitAdmin(ConsoleModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def footfall_view(self, request):
-        today = timezone.now().date()
-        initial = {"start_date": today - timedelta(days=13), "end_date": today}
+        """Visits per local day by source at one location or all of the user's, with a CSV download."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        form = FootfallForm(request.GET or None, initial=initial, user=request.user)
-        rows, peak, location = [], 0, None
+        form = FootfallForm(request.GET, user=request.user, now=timezone.now())
+        rows = []
         if form.is_valid():
-            location = form.cleaned_data["location"]
-            data = footfall(location, form.cleaned_data["start_date"], form.cleaned_data["end_date"])
-            rows, peak = chart_rows(data)
+            data = form.cleaned_data
+            rows = footfall_for(data["chosen"], data["start_date"], data["end_date"])
+            if request.GET.get("format") == "csv":
+                header = ["date", "total", *VisitSource.values]
+                return csv_response(
+                    "footfall", header, ([r["date"], r["total"], *r["by_source"].values()] for r in rows)
+                )
         context = {
             **self.admin_site.each_context(request),
             "title": "Footfall",
             "form": form,
-            "rows": rows,
-            "peak": peak,
-            "location": location,
+            "rows": footfall_table(rows),
+            "chart": footfall_chart(rows) if rows else None,
+            "csv_url": f"?{with_param(request.GET, format='csv')}" if rows else "",
             "legend": [(source.label, SOURCE_COLOURS[source]) for source in VisitSource],
             "opts": self.model._meta,
         }

@@ -56,5 +56,17 @@ def footfall(location: Location, start: date, end: date) -> list[dict]:
     return out
 
 
+def footfall_for(locations: list[Location], start: date, end: date) -> list[dict]:
+    """`footfall` summed over several locations, each counted on its own local days; one query per location."""
+    check_report_range(start, end)
+    total = [{"date": day, "total": 0, "by_source": dict.fromkeys(VisitSource.values, 0)} for day in days(start, end)]
+    for location in locations:
+        for row, summed in zip(footfall(location, start, end), total, strict=True):
+            summed["total"] += row["total"]
+            for source, count in row["by_source"].items():
+                summed["by_source"][source] += count
+    return total
+
+
 def visits_with_relations() -> QuerySet[Visit]:
     return Visit.objects.select_related("location", "profile", "staff").order_by("-visited_at", "-id")

@@ -18,11 +18,16 @@ from appointments.admin.console import ConsolePages
 from appointments.admin.customer_links import CustomerLinkInline
 from appointments.enums import AppointmentStatus
 from appointments.models import Appointment, AppointmentEvent
-from appointments.services.booking import BookingRequest, appointment_book
-from appointments.services.lifecycle import appointment_reschedule, appointment_transition, appointment_update
+from appointments.services.booking import appointment_book, booking_request
+from appointments.services.lifecycle import (
+    appointment_delete,
+    appointment_reschedule,
+    appointment_transition,
+    appointment_update,
+)
 from config.errors import DomainError
 from config.localtime import local_day_bounds, local_label, localize
-from directory.console import ConsoleTabularInline, ExportableConsoleAdmin, actor_of
+from directory.console import ActorColumn, ConsoleTabularInline, ExportableConsoleAdmin, actor_of
 from directory.models import Location
 
 # API field names a service error may name -> the admin form's field names.
@@ -78,17 +83,13 @@ class AppointmentForm(forms.ModelForm):
         return cleaned
 
     def _book(self) -> Appointment:
-        location = self.cleaned_data["location"]
-        staff = self.cleaned_data.get("assigned_staff")
-        request = BookingRequest(
-            definition_id=self.cleaned_data["definition"].pk,
-            profile_id=str(self.cleaned_data["profile"].pk),
-            location_id=location.pk,
-            start=localize(self._wall_time(), location.timezone, "scheduled_start_at"),
-            assigned_staff_id=str(staff.pk) if staff else None,
-            notes=self.cleaned_data.get("notes") or "",
-            override_availability=self.cleaned_data["override_availability"],
-        )
+        data, location = self.cleaned_data, self.cleaned_data["location"]
+        request = booking_request(
+            data["definition"], data["profile"], location,
+            localize(self._wall_time(), location.timezone, "scheduled_start_at"),
+            staff=data.get("assigned_staff"), notes=data.get("notes"),
+            override_availability=data["override_availability"],
+        )  # fmt: skip
         return appointment_book(request, actor=actor_of(self.request))
 
     def _reschedule(self) -> Appointment:
@@ -112,12 +113,12 @@ class AppointmentForm(forms.ModelForm):
                 self.add_error(target, message)
 
 
-class AppointmentEventInline(ConsoleTabularInline):
+class AppointmentEventInline(ActorColumn, ConsoleTabularInline):
     model = AppointmentEvent
     extra = 0
     can_delete = False
     location_field = "appointment__location"
-    fields = ("local_at", "kind", "actor", "from_status", "to_status", "reason")
+    fields = ("local_at", "kind", "actor_name", "from_status", "to_status", "reason")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -209,6 +210,9 @@ class AppointmentResource(resources.ModelResource):
     def dehydrate_zone(self, obj: Appointment) -> str:
         return obj.location.timezone.key
 
+    def dehydrate_created_at(self, obj: Appointment) -> str:
+        return local_label(obj.created_at, obj.location.timezone, "%Y-%m-%d %H:%M:%S %Z")
+
 
 def _transition_action(to: str, label: str):
     def action(modeladmin, request, queryset):
@@ -295,6 +299,14 @@ class AppointmentAdmin(ConsolePages, ExportableConsoleAdmin):
         # The form already booked or rescheduled through the services; only the notes remain to store.
         if change:
             appointment_update(appointment_id=obj.pk, actor=actor_of(request), fields={"notes": obj.notes})
+
+    def delete_model(self, request, obj):
+        # Through the service, so a delete frees the place and its notifications exactly as a cancel does.
+        appointment_delete(appointment_id=obj.pk, actor=actor_of(request))
+
+    def delete_queryset(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            appointment_delete(appointment_id=pk, actor=actor_of(request))
 
     @admin.display(description="Start (local)", ordering="scheduled_start_at")
     def local_start(self, obj: Appointment) -> str:

@@ -24,10 +24,10 @@ from appointments.console import day_counts, day_schedule
 from appointments.enums import AppointmentStatus as S
 from appointments.enums import BookingType
 from appointments.models import Appointment, AppointmentDefinition
-from appointments.services.booking import BookingRequest, appointment_book
+from appointments.services.booking import appointment_book, booking_request
 from appointments.services.lifecycle import ALLOWED, appointment_reschedule, appointment_transition
 from config.errors import DomainError
-from directory.console import Card, Link, actor_of, console_link, dashboard_card, locations_for
+from directory.console import Card, Link, actor_of, console_link, console_today, dashboard_card, locations_for
 from directory.models import Location, Profile
 from directory.services.profiles import profile_create
 from questionnaires.selectors import active_form
@@ -95,9 +95,18 @@ class SlotSearchForm(forms.Form):
             .distinct()
             .order_by("name")
         )
-        self.fields["staff"].queryset = Profile.objects.filter(
-            location_assignments__location__in=locations, location_assignments__assignment_type="staff"
-        ).distinct()
+        # Staff of the chosen location only (all of the user's locations until one is chosen).
+        chosen = str(self.data.get("location") or self.initial.get("location") or "")
+        at = locations.filter(pk=chosen) if chosen.isdigit() else locations
+        self.fields["staff"].queryset = (
+            Profile.objects.filter(
+                location_assignments__location__in=at,
+                location_assignments__assignment_type="staff",
+                location_assignments__is_active=True,
+            )  # fmt: skip
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
 
 
 def locations_links_q(locations) -> Q:
@@ -164,10 +173,23 @@ class ConsolePages:
             width = max(1.5, (end - start).total_seconds() / span * 100)
             return {"left": f"{left:.3f}", "width": f"{min(width, 100 - left):.3f}"}
 
+        stacked = {lane.key: _stack(lane.appointments) for lane in schedule.lanes}
         lanes = [
             {
                 "lane": lane,
-                "rows": _stack(lane.appointments),
+                "rows": stacked[lane.key][0],
+                "more": [
+                    {
+                        "count": len(group["appointments"]),
+                        "row": stacked[lane.key][0] - 1,
+                        **place(group["start"], group["start"]),
+                        "appointments": [
+                            (appointment, appointment.scheduled_start_at.astimezone(location.timezone))
+                            for appointment in group["appointments"]
+                        ],
+                    }
+                    for group in stacked[lane.key][1]
+                ],
                 "blocks": [
                     {
                         "appointment": appointment,
@@ -202,6 +224,7 @@ class ConsolePages:
             location=location, page_tz=location.timezone, locations=locations, day=day, today=today, lanes=lanes, hours=hours, closed=closed,
             previous=day - timedelta(days=1), next=day + timedelta(days=1),
             hour_width=f"{3600 / span * 100:.4f}%", can_add=self.has_add_permission(request),
+            axis_min_px=round(span / 3600 * HOUR_MIN_PX), card_min_px=CARD_MIN_PX,
         )  # fmt: skip
 
     def move_view(self, request, pk: int):
@@ -224,13 +247,12 @@ class ConsolePages:
         if not self.has_add_permission(request):
             raise PermissionDenied
         query = request.GET.copy()
+        today = console_today(locations_for(request.user), query.get("location"))
         if "date" not in query and query.get("location"):
-            location = locations_for(request.user).filter(pk=query["location"]).first()
-            if location is not None:
-                query["date"] = timezone.now().astimezone(location.timezone).date().isoformat()
+            query["date"] = today.isoformat()
         search = SlotSearchForm(
             query if {"definition", "location", "date"} <= set(query) else None,
-            user=request.user, initial={"date": timezone.now().date(), **query.dict()},
+            user=request.user, initial={"date": today, **query.dict()},
         )  # fmt: skip
         slots, error, chosen, customer, matches, errors = None, "", None, None, [], []
         if search.is_bound and search.is_valid():
@@ -256,7 +278,7 @@ class ConsolePages:
                     answers = _answers_from(booking_form, request.POST)
                     appointment = self._book(request, search.cleaned_data, chosen, customer.cleaned_data, answers)
                 except DomainError as exc:
-                    errors = _messages(exc)
+                    errors = _messages(exc, booking_form)
                 else:
                     self.message_user(request, f"Booked: {appointment}.", messages.SUCCESS)
                     return HttpResponseRedirect(reverse("admin:appointments_appointment_change", args=[appointment.pk]))
@@ -276,13 +298,9 @@ class ConsolePages:
                     first_name=customer["first_name"], last_name=customer["last_name"], email=customer["email"],
                     mobile_phone=customer["mobile_phone"],
                 )  # fmt: skip
-            staff = data["staff"]
             return appointment_book(
-                BookingRequest(
-                    definition_id=data["definition"].pk, profile_id=str(profile.pk), location_id=data["location"].pk,
-                    start=start, assigned_staff_id=str(staff.pk) if staff else None, notes=customer["notes"] or "",
-                    answers=answers,
-                ),
+                booking_request(data["definition"], profile, data["location"], start, staff=data["staff"],
+                                notes=customer["notes"], answers=answers),
                 actor=actor_of(request),
             )  # fmt: skip
 
@@ -337,16 +355,35 @@ def _answers_from(form, post) -> list[dict]:
     return answers
 
 
-def _stack(appointments: list[Appointment]) -> int:
-    """Give each appointment of a lane the first row where it overlaps nothing (`lane_row`); returns the rows."""
+# A card is never drawn narrower than MIN_CARD_MINUTES of the axis (the timeline gives each hour at least
+# HOUR_MIN_PX, so that is at least CARD_MIN_PX, enough for "09:00 Olivia Jones"); a lane shows at most MAX_ROWS
+# rows of cards and gathers the rest in "+N more" lists.
+HOUR_MIN_PX, MIN_CARD_MINUTES, MAX_ROWS = 132, 50, 3
+CARD_MIN_PX = HOUR_MIN_PX * MIN_CARD_MINUTES // 60
+
+
+def _stack(appointments: list[Appointment]) -> tuple[int, list[dict]]:
+    """Give each appointment of a lane (in start order) the first row free at its start (`lane_row`), where a card
+    takes at least MIN_CARD_MINUTES; past MAX_ROWS rows an appointment joins a "+N more" group (`lane_row` None)
+    drawn in the row below. Returns (rows, groups of {start, appointments})."""
+    least = timedelta(minutes=MIN_CARD_MINUTES)
     ends: list[datetime] = []
-    for appointment in appointments:  # in start order
-        row = next((i for i, end in enumerate(ends) if end <= appointment.scheduled_start_at), len(ends))
-        if row == len(ends):
-            ends.append(appointment.scheduled_end_at)
-        ends[row] = appointment.scheduled_end_at
+    groups: list[dict] = []
+    for appointment in appointments:
+        start = appointment.scheduled_start_at
+        drawn_end = max(appointment.scheduled_end_at, start + least)
+        row = next((i for i, end in enumerate(ends) if end <= start), None)
+        if row is None and len(ends) < MAX_ROWS:
+            row = len(ends)
+            ends.append(drawn_end)
         appointment.lane_row = row
-    return max(1, len(ends))
+        if row is not None:
+            ends[row] = drawn_end
+        elif groups and start < groups[-1]["start"] + least:
+            groups[-1]["appointments"].append(appointment)
+        else:
+            groups.append({"start": start, "appointments": [appointment]})
+    return max(1, len(ends)) + (1 if groups else 0), groups
 
 
 def _profile_search(term: str):
@@ -363,8 +400,12 @@ def _without(params, *names) -> str:
     return copy.urlencode()
 
 
-def _messages(exc: DomainError) -> list[str]:
-    return [message for values in exc.errors.values() for message in values] or [exc.message]
+def _messages(exc: DomainError, form=None) -> list[str]:
+    """The error's messages; one about a booking question (keyed `answers.<mapping key>`) names the question."""
+    labels = {f"answers.{slot.mapping_key}": slot.question_version.label for slot in form.slots} if form else {}
+    named = [f"“{labels[key]}”: {message}" if key in labels else message for key, values in exc.errors.items()
+             for message in values]  # fmt: skip
+    return named or [exc.message]
 
 
 def _message(exc: DomainError) -> str:

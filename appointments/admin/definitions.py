@@ -19,7 +19,7 @@ from appointments.models import (
     DefinitionStaff,
 )
 from config.errors import DomainError
-from directory.console import ConsoleTabularInline, ExportableConsoleAdmin, locations_for
+from directory.console import ConsoleTabularInline, ExportableConsoleAdmin, console_today, locations_for
 from directory.models import Location, Profile
 
 
@@ -110,9 +110,12 @@ class AppointmentDefinitionAdmin(ExportableConsoleAdmin):
     def availability_preview(self, request, pk: int):
         """Pick a location, a date and optionally a staff member; see the slots with their remaining capacity."""
         definition = get_object_or_404(AppointmentDefinition, pk=pk)
-        form = PreviewForm(
-            request.GET or None, definition=definition, user=request.user, initial={"date": timezone.now().date()}
-        )
+        query = request.GET.copy()
+        offered = locations_for(request.user).filter(definition_links__definition=definition)
+        today = console_today(offered, query.get("location"))
+        if query.get("location") and not query.get("date"):
+            query["date"] = today.isoformat()
+        form = PreviewForm(query or None, definition=definition, user=request.user, initial={"date": today})
         slots, error, location = None, None, None
         if form.is_bound and form.is_valid():
             location = form.cleaned_data["location"]

@@ -23,7 +23,7 @@ from appointments.queue_selectors import queue_entries, queue_figures
 from appointments.services.queue import queue_transition
 from config.errors import DomainError
 from config.localtime import local_label
-from directory.console import ConsoleModelAdmin, ConsoleTabularInline, actor_of, locations_for
+from directory.console import ActorColumn, ConsoleModelAdmin, ConsoleTabularInline, actor_of, locations_for
 from directory.models import Location
 
 BOARD_REFRESH_SECONDS = 10
@@ -31,8 +31,18 @@ MOVES = {"call": QueueStatus.CALLED, "serve": QueueStatus.SERVED, "return": Queu
          "cancel": QueueStatus.CANCELLED}  # fmt: skip
 
 
+def short_name(entry: QueueEntry) -> str:
+    """How a waiting-room screen names someone: first name and last initial ("Olivia J."), or the ticket."""
+    profile = entry.profile if entry.profile_id else None
+    first, last = (profile.first_name.strip(), profile.last_name.strip()) if profile else ("", "")
+    if first:
+        return f"{first} {last[0]}." if last else first
+    return f"Ticket {entry.pk}"
+
+
 def board_rows(location: Location, *, now) -> list[dict]:
-    """The board's sections: one per definition, its called entries then its waiting ones, in order; 4 queries."""
+    """The board's sections: one per definition, its called entries then its waiting ones, in order, the first
+    waiting one marked `next`; 4 queries."""
     entries = list(queue_entries().filter(location=location, status__in=(QueueStatus.WAITING, QueueStatus.CALLED)))
     figures = queue_figures(entries, now=now)
     sections: dict[int, dict] = {}
@@ -42,18 +52,21 @@ def board_rows(location: Location, *, now) -> list[dict]:
         row = {"entry": entry, "position": figures[entry.pk].position,
                "wait": figures[entry.pk].estimated_wait_minutes, "joined": local_label(entry.created_at, location.timezone, "%H:%M %Z"),
                "called": local_label(entry.called_at, location.timezone, "%H:%M %Z"),
-               "who": str(entry.profile) if entry.profile_id else "Walk-in (anonymous)"}  # fmt: skip
+               "who": str(entry.profile) if entry.profile_id else "Walk-in (anonymous)",
+               "short": short_name(entry), "ticket": entry.pk, "next": False}  # fmt: skip
         section["called" if entry.status == QueueStatus.CALLED else "waiting"].append(row)
     for section in sections.values():
         section["waiting"].sort(key=lambda row: row["position"])
+        if section["waiting"]:
+            section["waiting"][0]["next"] = True
     return list(sections.values())
 
 
-class QueueEventInline(ConsoleTabularInline):
+class QueueEventInline(ActorColumn, ConsoleTabularInline):
     model = QueueEvent
     extra = 0
     can_delete = False
-    fields = ("at", "actor", "from_status", "to_status", "reason")
+    fields = ("at", "actor_name", "from_status", "to_status", "reason")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -112,21 +125,29 @@ class QueueEntryAdmin(ConsoleModelAdmin):
         return TemplateResponse(request, "admin/appointments/queue_boards.html", context)
 
     def board_view(self, request, location_id: int, fragment: bool = False):
+        """The counter's board; with ?display=1 the waiting room's screen (no sidebar, no buttons, first names)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         location = get_object_or_404(locations_for(request.user), pk=location_id)
+        display = request.GET.get("display") == "1"
+        now = timezone.now()
+        rows_url = reverse("admin:appointments_queue_board_rows", args=[location.pk])
         context = {
             **(self.admin_site.each_context(request) if not fragment else {}),
             "title": f"Queue at {location}",
             "location": location,
-            "sections": board_rows(location, now=timezone.now()),
+            "local_now": now.astimezone(location.timezone),
+            "sections": board_rows(location, now=now),
             "refresh_seconds": BOARD_REFRESH_SECONDS,
-            "rows_url": reverse("admin:appointments_queue_board_rows", args=[location.pk]),
+            "rows_url": f"{rows_url}?display=1" if display else rows_url,
+            "board_url": reverse("admin:appointments_queue_board", args=[location.pk]),
             "move_url": reverse("admin:appointments_queue_board_move", args=[location.pk]),
+            "can_move": self.has_change_permission(request),
             "opts": self.model._meta,
         }
-        template = "admin/appointments/queue_board_rows.html" if fragment else "admin/appointments/queue_board.html"
-        return TemplateResponse(request, template, context)
+        names = {(False, False): "queue_board.html", (False, True): "queue_board_rows.html",
+                 (True, False): "queue_display.html", (True, True): "queue_display_rows.html"}  # fmt: skip
+        return TemplateResponse(request, f"admin/appointments/{names[(display, fragment)]}", context)
 
     def board_move(self, request, location_id: int):
         board = reverse("admin:appointments_queue_board", args=[location_id])

@@ -10,7 +10,7 @@ from appointments.models import Appointment, WaitlistEntry, WaitlistEvent, Waitl
 from appointments.services.waitlist import waitlist_transition
 from config.errors import DomainError
 from config.localtime import local_label
-from directory.console import ConsoleModelAdmin, ConsoleTabularInline, actor_of
+from directory.console import ActorColumn, ConsoleModelAdmin, ConsoleTabularInline, actor_of
 
 
 def local(value, tz) -> str:
@@ -28,11 +28,11 @@ class WaitlistOfferInline(ConsoleTabularInline):
         return False
 
 
-class WaitlistEventInline(ConsoleTabularInline):
+class WaitlistEventInline(ActorColumn, ConsoleTabularInline):
     model = WaitlistEvent
     extra = 0
     can_delete = False
-    fields = ("at", "kind", "actor", "from_status", "to_status", "reason", "data")
+    fields = ("at", "kind", "actor_name", "from_status", "to_status", "reason", "data")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from appointments import queue_selectors
@@ -70,6 +70,10 @@ class QueueCreateInput(InputSerializer):
 class QueueUpdateInput(InputSerializer):
     status = serializers.ChoiceField(choices=QueueStatus.choices, required=False)
     staff_id = serializers.UUIDField(required=False, allow_null=True)
+    profile_id = serializers.UUIDField(
+        required=False,
+        help_text="Names the customer of an anonymous walk-in; another person than the entry's is a 422.",
+    )
     reason = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     meta = serializers.DictField(required=False, allow_null=True)
@@ -79,7 +83,16 @@ class QueueUpdateInput(InputSerializer):
         raise serializers.ValidationError("Use POST /appointment-queues/{id}/convert to create the appointment.")
 
 
-class QueueViewSet(ResourceViewSet):
+class QueueConvertInput(InputSerializer):
+    profile_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="Who the walk-in was: required when the entry is anonymous (the entry then records it); "
+        "a different person than the entry names is a 422.",
+    )
+
+
+class QueueViewSet(ProfileScopeMixin, ResourceViewSet):
     """/appointment-queues; customers join as themselves, read their own entry and cancel it."""
 
     scope_area = "appointments"
@@ -96,15 +109,8 @@ class QueueViewSet(ResourceViewSet):
 
     def get_queryset(self):
         queryset = queue_selectors.queue_entries()
-        raw = self.kwargs.get("profile_id")
-        if raw is not None:
-            profile_id = ProfileScopeMixin.resolve_profile_id(self, raw)
-            if self.principal.is_customer and str(profile_id) != str(self.principal.profile_id):
-                raise NotFound("Not found.")
-            return queryset.filter(profile_id=profile_id)
-        if self.principal.is_customer:
-            return queryset.filter(profile_id=self.principal.profile_id)
-        return queryset
+        profile_id = self.scoped_profile_id()
+        return queryset if profile_id is None else queryset.filter(profile_id=profile_id)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -129,8 +135,8 @@ class QueueViewSet(ResourceViewSet):
         data = self.validated_input_of(QueueUpdateInput)
         entry = queue_update(
             entry_id=entry.pk, actor=self.principal.actor, customer=self.principal.is_customer,
-            status=data.get("status"), staff_id=data.get("staff_id"), reason=data.get("reason") or "",
-            fields={name: data[name] for name in ("notes", "meta") if name in data},
+            status=data.get("status"), staff_id=data.get("staff_id"), profile_id=data.get("profile_id"),
+            reason=data.get("reason") or "", fields={name: data[name] for name in ("notes", "meta") if name in data},
         )  # fmt: skip
         return self.output(self.refetch(entry))
 
@@ -139,13 +145,14 @@ class QueueViewSet(ResourceViewSet):
         queue_delete(entry_id=self.get_object().pk)
         return Response(status=204)
 
-    @extend_schema(request=None, responses={201: AppointmentSerializer})
+    @extend_schema(request=QueueConvertInput, responses={201: AppointmentSerializer})
     def convert(self, request, *args, **kwargs):
         """Turn a served walk-in into a completed appointment linked both ways: 201 with the appointment."""
         if self.principal.is_customer:
             raise PermissionDenied("Only staff can convert a walk-in.")
         entry = self.get_object()
-        appointment = queue_convert(entry_id=entry.pk, actor=self.principal.actor)
+        data = self.validated_input_of(QueueConvertInput)
+        appointment = queue_convert(entry_id=entry.pk, actor=self.principal.actor, profile_id=data.get("profile_id"))
         appointment = appointments_with_relations().get(pk=appointment.pk)
         return Response({"data": AppointmentSerializer(appointment, context=self.get_serializer_context()).data},
                         status=201)  # fmt: skip

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from appointments import selectors
@@ -18,7 +18,7 @@ from appointments.models import (
     DefinitionSpecialHour,
     DefinitionStaff,
 )
-from appointments.services.booking import BookingRequest, appointment_book
+from appointments.services.booking import appointment_book, booking_request
 from appointments.services.definitions import (
     definition_create,
     definition_delete,
@@ -57,26 +57,6 @@ def definition_queryset():
         .select_related("booking_questionnaire__current_version")
         .order_by("id")
     )
-
-
-def rules_meta(definition: AppointmentDefinition) -> dict:
-    return {
-        "slot_interval_minutes": definition.slot_interval_minutes or definition.duration_minutes,
-        "duration_minutes": definition.duration_minutes,
-        "buffer_before_minutes": definition.buffer_before_minutes,
-        "buffer_after_minutes": definition.buffer_after_minutes,
-        "min_lead_minutes": definition.min_lead_minutes,
-        "max_advance_days": definition.max_advance_days,
-        "max_concurrent_bookings": definition.max_concurrent_bookings,
-    }
-
-
-def staff_flags(definition: AppointmentDefinition) -> dict:
-    return {
-        "requires_staff": definition.requires_staff,
-        "customer_must_select_staff": definition.customer_must_select_staff,
-        "assigned_staff_required": definition.requires_staff,
-    }
 
 
 class CustomerDefinitionsMixin:
@@ -134,87 +114,38 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
     def available_slots(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.SlotsInput)
-        now = timezone.now()
-        loaded, slots = selectors.day_slots(
-            definition, data["location_id"], data["date"], staff_id=data.get("staff_id"), now=now
-        )
-        reason = None if slots else selectors.empty_reason(loaded, data["date"], now=now, staff_id=data.get("staff_id"))
-        staff = None
-        if data.get("staff_id") is not None:
-            profile = loaded.staff[str(data["staff_id"])].profile
-            staff = {"id": str(profile.pk), "first_name": profile.first_name or None,
-                     "last_name": profile.last_name or None, "email": profile.email or None}  # fmt: skip
-        body = {
-            "date": data["date"].isoformat(),
-            "timezone": loaded.location.timezone.key,
-            "appointment_definition_id": definition.pk,
-            "location_id": loaded.location.pk,
-            **staff_flags(definition),
-            "staff": staff,
-            "slots": s.SlotSerializer(slots, many=True).data,
-        }
-        meta = {**rules_meta(definition), "reason": reason, "reason_message": selectors.EMPTY_DAY_MESSAGES.get(reason)}
-        return Response({"data": body, "meta": meta})
+        now, staff_id = timezone.now(), data.get("staff_id")
+        loaded, slots = selectors.day_slots(definition, data["location_id"], data["date"], staff_id=staff_id, now=now)
+        answer = s.Availability(
+            definition, loaded.location, slots, day=data["date"],
+            staff=None if staff_id is None else loaded.staff[str(staff_id)].profile,
+            reason=None if slots else selectors.empty_reason(loaded, data["date"], now=now, staff_id=staff_id),
+        )  # fmt: skip
+        return Response(s.DaySlotsResponse(answer).data)
 
     @docs.AVAILABLE_SLOTS_RANGE
     def available_slots_range(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.SlotsRangeInput)
-        now = timezone.now()
+        now, staff_id = timezone.now(), data.get("staff_id")
         loaded, slots = selectors.range_slots(
-            definition, data["location_id"], data["start_date"], data["end_date"], staff_id=data.get("staff_id"),
-            now=now,
-        )  # fmt: skip
-        empty = selectors.empty_days(loaded, slots, data["start_date"], data["end_date"], now=now,
-                                     staff_id=data.get("staff_id"))  # fmt: skip
+            definition, data["location_id"], data["start_date"], data["end_date"], staff_id=staff_id, now=now
+        )
+        empty = selectors.empty_days(loaded, slots, data["start_date"], data["end_date"], now=now, staff_id=staff_id)
         if data["sort"] == "desc":
             slots = list(reversed(slots))
-        meta = {
-            "appointment_definition_id": definition.pk,
-            "location_id": loaded.location.pk,
-            "timezone": loaded.location.timezone.key,
-            "start_date": data["start_date"].isoformat(),
-            "end_date": data["end_date"].isoformat(),
-            **staff_flags(definition),
-            "staff": str(data["staff_id"]) if data.get("staff_id") else None,
-            **rules_meta(definition),
-            "total": len(slots),
-            "empty_days": [
-                {"date": day.isoformat(), "reason": reason, "message": selectors.EMPTY_DAY_MESSAGES[reason]}
-                for day, reason in empty.items()
-            ],
-        }
-        return Response({"data": s.RangeSlotSerializer(slots, many=True).data, "meta": meta})
+        answer = s.Availability(definition, loaded.location, slots, start_date=data["start_date"],
+                                end_date=data["end_date"], staff_id=staff_id, empty_days=empty)  # fmt: skip
+        return Response(s.RangeSlotsResponse(answer).data)
 
     @docs.AVAILABLE_STAFF
     def available_staff(self, request, *args, **kwargs):
         definition = self.get_object()
         data = self.validated_input_of(s.StaffInput)
         loaded, staff = selectors.staff_for_day(definition, data["location_id"], data["date"], now=timezone.now())
-        rows = [
-            {
-                "id": str(info.profile.pk),
-                "first_name": info.profile.first_name or None,
-                "last_name": info.profile.last_name or None,
-                "email": info.profile.email or None,
-                "has_available_slots": has_slots,
-                "is_default_location": info.is_default_location,
-                "appointment_definition_staff_sort_order": info.definition_sort_order,
-                "location_profile_sort_order": info.location_sort_order,
-            }
-            for info, has_slots in staff
-            if has_slots or not data["available_only"]
-        ]
-        meta = {
-            "appointment_definition_id": definition.pk,
-            "location_id": loaded.location.pk,
-            "date": data["date"].isoformat(),
-            "requires_staff": definition.requires_staff,
-            "customer_must_select_staff": definition.customer_must_select_staff,
-            "selection_required_by_customer": definition.customer_must_select_staff,
-            "assigned_staff_required": definition.requires_staff,
-        }
-        return Response({"data": rows, "meta": meta})
+        rows = [(info, has_slots) for info, has_slots in staff if has_slots or not data["available_only"]]
+        answer = s.Availability(definition, loaded.location, day=data["date"], staff_rows=rows)
+        return Response(s.AvailableStaffResponse(answer).data)
 
 
 class DefinitionChildMixin(CustomerDefinitionsMixin):
@@ -310,7 +241,7 @@ class VisibleDefinitionsViewSet(ProfileScopeMixin, ResourceViewSet):
 
 
 @docs.appointment_schema
-class AppointmentViewSet(ResourceViewSet):
+class AppointmentViewSet(ProfileScopeMixin, ResourceViewSet):
     """/appointments and /profiles/{uuid}/appointments (the latter scoped to that profile, see the subclass)."""
 
     scope_area = "appointments"
@@ -328,16 +259,6 @@ class AppointmentViewSet(ResourceViewSet):
     search_fields = ("notes", "profile__first_name", "profile__last_name", "profile__email")
     sort_fields = {name: name for name in ("id", "status", "scheduled_start_at", "scheduled_end_at", "created_at",
                                             "updated_at")}  # fmt: skip
-
-    def scoped_profile_id(self):
-        """The profile the URL or the token restricts this request to, or None."""
-        raw = self.kwargs.get("profile_id")
-        if raw is not None:
-            profile_id = ProfileScopeMixin.resolve_profile_id(self, raw)
-            if self.principal.is_customer and str(profile_id) != str(self.principal.profile_id):
-                raise NotFound("Not found.")
-            return profile_id
-        return self.principal.profile_id if self.principal.is_customer else None
 
     def get_queryset(self):
         queryset = selectors.appointments_with_relations()
@@ -366,21 +287,13 @@ class AppointmentViewSet(ResourceViewSet):
         url_profile_id = self.scoped_profile_id() if scoped else None
         data = self.validated_input_of(self.input_serializer_class)
         profile_id = url_profile_id if scoped else data["profile_id"]
-        booking = BookingRequest(
-            definition_id=data["appointment_definition_id"],
-            profile_id=str(profile_id),
-            location_id=data["location_id"],
-            start=data["scheduled_start_at"],
-            end=data.get("scheduled_end_at"),
-            timezone=data.get("timezone"),
-            assigned_staff_id=data.get("assigned_staff_id"),
-            notes=data.get("notes") or "",
-            meta=data.get("meta"),
-            transaction=data.get("transaction"),
-            order=data.get("order"),
-            answers=data.get("answers") or [],
+        booking = booking_request(
+            data["appointment_definition_id"], profile_id, data["location_id"], data["scheduled_start_at"],
+            staff=data.get("assigned_staff_id"), notes=data.get("notes"), answers=data.get("answers"),
+            end=data.get("scheduled_end_at"), timezone=data.get("timezone"), meta=data.get("meta"),
+            transaction=data.get("transaction"), order=data.get("order"),
             override_availability=data["override_availability"],
-        )
+        )  # fmt: skip
         appointment = appointment_book(
             booking, actor=self.principal.actor,
             customer_id=self.principal.profile_id if self.principal.is_customer else None,
@@ -414,7 +327,7 @@ class AppointmentViewSet(ResourceViewSet):
     def perform_destroy(self, instance):
         if self.principal.is_customer:
             raise PermissionDenied("Customers cancel appointments (PUT status cancelled) rather than delete them.")
-        appointment_delete(appointment_id=instance.pk)
+        appointment_delete(appointment_id=instance.pk, actor=self.principal.actor)
 
     @docs.EVENTS
     def events(self, request, *args, **kwargs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from appointments.api.serializers import AppointmentSerializer, LocationBriefSerializer, PersonSerializer
@@ -24,6 +24,7 @@ from config.api.fields import LocalDateTimeField
 from config.api.serializers import InputSerializer, OutputModelSerializer
 from config.api.timezones import TimeZoneSerializerField
 from config.api.views import ResourceViewSet
+from config.localtime import utc_iso
 from directory.api.views import ProfileScopeMixin
 
 
@@ -57,29 +58,25 @@ class WaitlistEntrySerializer(OutputModelSerializer):
             return entry.offers.filter(status=OfferStatus.OPEN).first()
         return offers[0] if offers else None
 
-    @staticmethod
-    def _utc(value) -> str | None:
-        return LocalDateTimeField().to_representation(value) if value else None
-
     def get_offer_id(self, entry) -> int | None:
         offer = self._offer(entry)
         return offer.pk if offer else None
 
     def get_offered_at(self, entry) -> str | None:
         offer = self._offer(entry)
-        return self._utc(offer.offered_at) if offer else None
+        return utc_iso(offer.offered_at) if offer else None
 
     def get_offer_expires_at(self, entry) -> str | None:
         offer = self._offer(entry)
-        return self._utc(offer.expires_at) if offer else None
+        return utc_iso(offer.expires_at) if offer else None
 
     def get_offered_start_at(self, entry) -> str | None:
         offer = self._offer(entry)
-        return self._utc(offer.start_at) if offer else None
+        return utc_iso(offer.start_at) if offer else None
 
     def get_offered_end_at(self, entry) -> str | None:
         offer = self._offer(entry)
-        return self._utc(offer.end_at) if offer else None
+        return utc_iso(offer.end_at) if offer else None
 
     def get_offered_staff_id(self, entry) -> str | None:
         offer = self._offer(entry)
@@ -119,7 +116,7 @@ def waitlist_queryset():
     )
 
 
-class WaitlistViewSet(ResourceViewSet):
+class WaitlistViewSet(ProfileScopeMixin, ResourceViewSet):
     """/appointment-waitlists and /profiles/{uuid}/appointment-waitlists; customers reach only their own."""
 
     scope_area = "appointments"
@@ -133,15 +130,6 @@ class WaitlistViewSet(ResourceViewSet):
     filter_paths = {"appointment_definition_id": "definition_id"}
     search_fields = ("notes",)
     sort_fields = {name: name for name in ("id", "status", "desired_start_at", "created_at", "updated_at")}
-
-    def scoped_profile_id(self):
-        raw = self.kwargs.get("profile_id")
-        if raw is not None:
-            profile_id = ProfileScopeMixin.resolve_profile_id(self, raw)
-            if self.principal.is_customer and str(profile_id) != str(self.principal.profile_id):
-                raise NotFound("Not found.")
-            return profile_id
-        return self.principal.profile_id if self.principal.is_customer else None
 
     def get_queryset(self):
         queryset = waitlist_queryset().order_by("created_at", "id")

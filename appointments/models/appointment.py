@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.timezone import now as utc_now
 from timezone_field import TimeZoneField
 
 from appointments.enums import HOLDING_STATUSES, AppointmentStatus
@@ -45,7 +46,10 @@ class Appointment(models.Model):
     order = models.JSONField(null=True, blank=True, help_text="{id, external_id, receipt_ref, order_number}")
     notes = models.TextField(blank=True, default="")
     meta = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Stamped by whoever creates the row, with the same clock as the status stamps (services pass their `now`, the
+    # demo and conversions their history), so created_at is never after confirmed_at and the rest (docs/domain.md
+    # "Lifecycle"); auto_now_add would take a later clock reading, or overwrite a given value.
+    created_at = models.DateTimeField(default=utc_now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

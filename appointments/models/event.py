@@ -24,7 +24,9 @@ class AppointmentEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.from_status or '—'} → {self.to_status} by {self.actor}"
+        if self.kind == self.Kind.STATUS:
+            return f"{self.from_status} to {self.to_status}".capitalize()
+        return self.get_kind_display()
 
 
 class AppointmentLink(models.Model):

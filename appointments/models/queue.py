@@ -40,7 +40,8 @@ class QueueEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"queue #{self.pk} {self.definition_id}@{self.location_id} ({self.status})"
+        who = str(self.profile) if self.profile_id else "an anonymous walk-in"
+        return f"Walk-in #{self.pk}: {who} for {self.definition} at {self.location} ({self.status})"
 
 
 class QueueEvent(models.Model):
@@ -57,4 +58,4 @@ class QueueEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '-'} -> {self.to_status} by {self.actor}"
+        return f"{self.from_status or 'new'} to {self.to_status}".capitalize()

@@ -38,7 +38,8 @@ class WaitlistEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"waitlist #{self.pk} {self.definition_id}@{self.location_id} ({self.status})"
+        who = str(self.profile) if self.profile_id else "a customer"
+        return f"Waitlist #{self.pk}: {who} for {self.definition} at {self.location} ({self.status})"
 
 
 class WaitlistOffer(models.Model):
@@ -76,7 +77,8 @@ class WaitlistOffer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"offer #{self.pk} to entry {self.entry_id} ({self.status})"
+        local = self.start_at.astimezone(self.location.timezone)
+        return f"Offer #{self.pk} of {local:%a %d %b %Y %H:%M %Z} to waitlist #{self.entry_id} ({self.status})"
 
 
 class WaitlistEvent(models.Model):
@@ -95,4 +97,5 @@ class WaitlistEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.from_status or '-'} -> {self.to_status or '-'} by {self.actor}"
+        moved = f"{self.from_status or 'new'} to {self.to_status}" if self.to_status else ""
+        return " ".join(part for part in (self.kind.capitalize(), moved) if part)

@@ -47,6 +47,33 @@ class BookingRequest:
     override_availability: bool = False
 
 
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def booking_request(
+    definition,
+    profile,
+    location,
+    start: datetime,
+    *,
+    staff=None,
+    notes: str | None = None,
+    answers: list | None = None,
+    **options,
+) -> BookingRequest:
+    """The one way to build a BookingRequest: rows or their ids in; no staff is None, no notes "", no answers [].
+
+    `options` are the remaining BookingRequest fields (end, timezone, meta, transaction, order,
+    override_availability), passed through as they are."""
+    staff_id = _pk(staff)
+    return BookingRequest(
+        definition_id=_pk(definition), profile_id=str(_pk(profile)), location_id=_pk(location), start=start,
+        assigned_staff_id=None if staff_id is None else str(staff_id), notes=notes or "", answers=answers or [],
+        **options,
+    )  # fmt: skip
+
+
 def booking_answers(definition, answers: list):
     """The definition's active booking form and the answers checked against it (422s keyed answers.<key>).
 
@@ -110,6 +137,7 @@ def appointment_book(
                 timezone=request.timezone or location.timezone,
                 occupancy_start=held.occupancy_start,
                 occupancy_end=held.occupancy_end,
+                created_at=now,
                 confirmed_at=now if instant else None,
                 notes=request.notes or "",
                 meta=request.meta,

@@ -31,9 +31,18 @@ def appointment_moved(appointment: Appointment, before: str, to: str, *, actor: 
             staff_id=appointment.assigned_staff_id, visited_at=now, timezone=appointment.location.timezone,
         )  # fmt: skip
     if before in HOLDING_STATUSES and to not in HOLDING_STATUSES:
-        place = _place(appointment, appointment.scheduled_start_at, appointment.scheduled_end_at,
-                       appointment.occupancy_start, appointment.occupancy_end, appointment.assigned_staff_id)  # fmt: skip
-        offer_place(place, tz=appointment.location.timezone, actor=actor, now=now)
+        offer_freed(freed_place(appointment), tz=appointment.location.timezone, actor=actor, now=now)
+
+
+def freed_place(appointment: Appointment) -> FreedPlace:
+    """The place an appointment holds now, as the waitlist sees it once it is free."""
+    return _place(appointment, appointment.scheduled_start_at, appointment.scheduled_end_at,
+                  appointment.occupancy_start, appointment.occupancy_end, appointment.assigned_staff_id)  # fmt: skip
+
+
+def offer_freed(place: FreedPlace, *, tz, actor: str, now: datetime) -> None:
+    """Offer a place that is no longer held (a cancel, a no-show, a delete) to the waitlist."""
+    offer_place(place, tz=tz, actor=actor, now=now)
 
 
 def appointment_moved_away(appointment: Appointment, old: tuple, *, actor: str, now: datetime) -> None:

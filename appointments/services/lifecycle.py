@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -15,7 +15,8 @@ from appointments.models import Appointment, AppointmentEvent
 from appointments.services import followups, notify
 from appointments.services.reservation import SlotUnavailable, is_overlap_violation, reserve
 from config.errors import Forbidden, NotFound, ValidationFailed
-from config.localtime import localize
+from config.localtime import local_moment, localize, utc_iso
+from directory.services.audit import audit_record
 
 ALLOWED: dict[str, frozenset[str]] = {
     S.REQUESTED: frozenset({S.CONFIRMED, S.REJECTED, S.CANCELLED}),
@@ -43,10 +44,6 @@ class MoveTooSoonOrLate(ValidationFailed):
         super().__init__(message, errors={"status": [message]}, code=code)
 
 
-def _local(value: datetime, tz) -> str:
-    return f"{value.astimezone(tz):%Y-%m-%d %H:%M} {tz.key}"
-
-
 def no_show_due_at(appointment: Appointment) -> datetime:
     """The first instant an appointment may be called a no-show: its start plus NO_SHOW_GRACE_MINUTES."""
     return appointment.scheduled_start_at + timedelta(minutes=settings.NO_SHOW_GRACE_MINUTES)
@@ -59,26 +56,26 @@ def check_move_time(appointment: Appointment, to: str, now: datetime) -> None:
     the start; `no_show` from the start plus NO_SHOW_GRACE_MINUTES; `completed` from the start.
     """
     start = appointment.scheduled_start_at
+    tz = appointment.location.timezone
     if to == S.ARRIVED:
-        tz = appointment.location.timezone
         opens = start - timedelta(minutes=settings.CHECK_IN_EARLY_MINUTES)
         if now < opens or now.astimezone(tz).date() < start.astimezone(tz).date():
             opens = max(opens, datetime.combine(start.astimezone(tz).date(), datetime.min.time(), tzinfo=tz))
-            raise MoveTooSoonOrLate("check_in_too_early", f"Check-in opens at {_local(opens, tz)}.")
+            raise MoveTooSoonOrLate("check_in_too_early", f"Check-in opens at {local_moment(opens, tz)}.")
         if now.astimezone(tz).date() > start.astimezone(tz).date():
             raise MoveTooSoonOrLate(
-                "check_in_too_late", f"Check-in closed at the end of the appointment's day ({_local(start, tz)})."
+                "check_in_too_late", f"Check-in closed at the end of the appointment's day ({local_moment(start, tz)})."
             )
     elif to == S.NO_SHOW and now < no_show_due_at(appointment):
         raise MoveTooSoonOrLate(
             "no_show_too_early",
             f"An appointment can be marked no_show from {settings.NO_SHOW_GRACE_MINUTES} minutes after its start "
-            f"({no_show_due_at(appointment).astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}).",
+            f"({local_moment(no_show_due_at(appointment), tz)}).",
         )
     elif to == S.COMPLETED and now < start:
         raise MoveTooSoonOrLate(
             "complete_too_early",
-            f"An appointment cannot be completed before its start ({start.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}).",
+            f"An appointment cannot be completed before its start ({local_moment(start, tz)}).",
         )
 
 
@@ -183,20 +180,18 @@ def appointment_reschedule(
             AppointmentEvent.objects.create(
                 appointment=appointment, kind=AppointmentEvent.Kind.RESCHEDULED, actor=actor,
                 from_status=appointment.status, to_status=appointment.status, reason=reason or "", at=now,
-                data={"from": _iso(old_start), "to": _iso(held.start), "assigned_staff_id": held.staff_id},
+                data={"from": utc_iso(old_start), "to": utc_iso(held.start), "assigned_staff_id": held.staff_id},
             )  # fmt: skip
             notify.on_rescheduled(appointment, now=now)
             followups.appointment_moved_away(appointment, old, actor=actor, now=now)
-            transaction.on_commit(partial(hooks.after_rescheduled, appointment.pk, _iso(old_start), _iso(held.start)))
+            transaction.on_commit(
+                partial(hooks.after_rescheduled, appointment.pk, utc_iso(old_start), utc_iso(held.start))
+            )
     except IntegrityError as exc:
         if is_overlap_violation(exc):
             raise SlotUnavailable() from exc
         raise
     return appointment
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
 
 
 EDITABLE = ("notes", "meta", "transaction", "order")
@@ -229,6 +224,23 @@ def appointment_update(
 
 
 @transaction.atomic
-def appointment_delete(*, appointment_id: int) -> None:
-    """Remove the record (cancelling is the normal path; this is for mistakes)."""
-    _locked(appointment_id).delete()
+def appointment_delete(*, appointment_id: int, actor: str, now: datetime | None = None) -> None:
+    """Remove the record (cancelling is the normal path; this is for mistakes).
+
+    It frees what a cancel frees: unsent notifications are cancelled (no message about the deletion is sent) and a
+    holding appointment's place is offered to the waitlist. The appointment's own events go with it, so the generic
+    audit trail keeps who deleted which appointment (docs/domain.md "Deleting an appointment").
+    """
+    now = now or timezone.now()
+    appointment = _locked(appointment_id)
+    freed = followups.freed_place(appointment) if appointment.is_holding else None
+    notify.on_deleted(appointment, now=now)
+    audit_record(
+        action="appointment.delete", actor=actor, subject_type="appointment", subject_id=appointment.pk, now=now,
+        data={"status": appointment.status, "definition_id": appointment.definition_id,
+              "location_id": appointment.location_id, "scheduled_start_at": utc_iso(appointment.scheduled_start_at)},
+    )  # fmt: skip
+    tz = appointment.location.timezone
+    appointment.delete()
+    if freed is not None:
+        followups.offer_freed(freed, tz=tz, actor=actor, now=now)

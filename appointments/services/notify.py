@@ -17,8 +17,15 @@ from appointments.enums import NOTIFICATION_EVENTS
 from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment
 from appointments.services import customer_links
+from config.localtime import utc_iso
 from notifications.enums import Event
-from notifications.services.scheduling import notification_schedule, notifications_cancel, notifications_reschedule
+from notifications.services.scheduling import (
+    Planned,
+    notification_schedule,
+    notifications_cancel,
+    notifications_reschedule,
+    notifications_schedule,
+)
 
 SUBJECT = "appointment"
 OFFER_SUBJECT = "waitlist_offer"
@@ -27,24 +34,33 @@ STATUS_EVENTS = {S.CONFIRMED: Event.CONFIRMED, S.CANCELLED: Event.CANCELLED, S.R
                  S.COMPLETED: Event.COMPLETED}  # fmt: skip
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+def _wall(value: datetime, tz) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _summary(definition, location, start: datetime, **extra) -> dict:
+    """What the default templates say (notifications.rendering): which service, where, and when at the location
+    (the customer goes there, whatever zone the booking was made in)."""
+    tz = location.timezone
+    return {"what": definition.name, "where": location.name, "when": _wall(start, tz), "zone": str(tz), **extra}
 
 
 def appointment_context(appointment: Appointment) -> dict:
-    """The documented context (docs/notifications.md) of an appointment, as plain JSON data."""
-    tz = appointment.timezone
+    """The documented context (docs/notifications.md) of an appointment, as plain JSON data. Local times are the
+    location's; `timezone` echoes the zone the booking was made in."""
     definition, location, profile = appointment.definition, appointment.location, appointment.profile
+    tz = location.timezone
     staff = appointment.assigned_staff if appointment.assigned_staff_id else None
     return {
+        "summary": _summary(definition, location, appointment.scheduled_start_at),
         "appointment": {
             "id": appointment.pk,
             "status": appointment.status,
-            "scheduled_start_at": _iso(appointment.scheduled_start_at),
-            "scheduled_end_at": _iso(appointment.scheduled_end_at),
-            "timezone": str(tz),
-            "local_start": appointment.scheduled_start_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-            "local_end": appointment.scheduled_end_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            "scheduled_start_at": utc_iso(appointment.scheduled_start_at),
+            "scheduled_end_at": utc_iso(appointment.scheduled_end_at),
+            "timezone": str(appointment.timezone),
+            "local_start": _wall(appointment.scheduled_start_at, tz),
+            "local_end": _wall(appointment.scheduled_end_at, tz),
             "notes": appointment.notes or "",
             "definition": {"id": definition.pk, "handle": definition.handle, "name": definition.name},
             "location": {"id": location.pk, "handle": location.handle, "name": location.name,
@@ -77,22 +93,13 @@ def reminder_due_at(appointment: Appointment, *, now: datetime) -> datetime | No
     return max(_shift(appointment.scheduled_start_at, appointment.timezone, days, hours, -1), now)
 
 
-def _schedule(appointment: Appointment, event: str, due_at: datetime, context: dict, now: datetime) -> None:
-    target_id = getattr(appointment.definition, f"{event}_target_id")
-    if target_id is None:
-        return
-    notification_schedule(
-        subject_type=SUBJECT, subject_id=appointment.pk, location_id=appointment.location_id, event=event,
-        target_id=target_id, due_at=due_at, context=context, now=now,
-    )  # fmt: skip
-
-
 def _schedule_events(appointment: Appointment, events: list[str], now: datetime) -> None:
     definition = appointment.definition
     wanted = [event for event in events if getattr(definition, f"{event}_target_id") is not None]
     if not wanted:
         return
     context = with_links(appointment_context(appointment), now=now, appointment=appointment)
+    planned = []
     for event in wanted:
         if event == Event.REMINDER:
             due = reminder_due_at(appointment, now=now)
@@ -100,7 +107,18 @@ def _schedule_events(appointment: Appointment, events: list[str], now: datetime)
                 continue
         else:
             due = _shift(now, appointment.timezone, *_offset(definition, event), 1)
-        _schedule(appointment, event, due, context, now)
+        planned.append(
+            Planned(
+                subject_type=SUBJECT,
+                subject_id=appointment.pk,
+                location_id=appointment.location_id,
+                event=event,
+                target_id=getattr(definition, f"{event}_target_id"),
+                due_at=due,
+                context=context,
+            )  # fmt: skip
+        )
+    notifications_schedule(planned, now=now)
 
 
 def on_created(appointment: Appointment, *, now: datetime) -> None:
@@ -120,6 +138,11 @@ def on_transition(appointment: Appointment, before: str, to: str, *, now: dateti
         events.append(Event.REMINDER)
     if events:
         _schedule_events(appointment, events, now)
+
+
+def on_deleted(appointment: Appointment, *, now: datetime) -> None:
+    """A deleted appointment: nothing more is sent about it."""
+    notifications_cancel(subject_type=SUBJECT, subject_id=appointment.pk, reason="Appointment deleted.", now=now)
 
 
 def on_rescheduled(appointment: Appointment, *, now: datetime) -> None:
@@ -145,9 +168,10 @@ def on_waitlist_offer(offer, *, now: datetime) -> None:
     location, profile = offer.location, offer.entry.profile
     tz = location.timezone
     context = {
+        "summary": _summary(definition, location, offer.start_at, held_until=_wall(offer.expires_at, tz)),
         "offer": {
-            "id": offer.pk, "waitlist_entry_id": offer.entry_id, "start_at": _iso(offer.start_at),
-            "end_at": _iso(offer.end_at), "expires_at": _iso(offer.expires_at), "timezone": str(tz),
+            "id": offer.pk, "waitlist_entry_id": offer.entry_id, "start_at": utc_iso(offer.start_at),
+            "end_at": utc_iso(offer.end_at), "expires_at": utc_iso(offer.expires_at), "timezone": str(tz),
             "local_start": offer.start_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             "local_expires": offer.expires_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             "definition": {"id": definition.pk, "handle": definition.handle, "name": definition.name},

@@ -25,6 +25,7 @@ from django.utils import timezone
 from appointments.enums import OfferStatus, WaitlistStatus
 from appointments.models import DefinitionLocation, WaitlistEntry, WaitlistEvent, WaitlistOffer
 from appointments.services import notify
+from config.localtime import utc_iso
 from directory.models import Profile
 
 logger = logging.getLogger("appointments.waitlist")
@@ -111,7 +112,7 @@ def offer_place(place: FreedPlace, *, tz, actor: str = "system", now: datetime |
         )  # fmt: skip
         WaitlistEvent.objects.create(
             entry=entry, actor=actor, kind="offer", from_status=entry.status, to_status=entry.status, at=now,
-            data={"offer_id": offer.pk, "start_at": _iso(place.start_at), "expires_at": _iso(offer.expires_at)},
+            data={"offer_id": offer.pk, "start_at": utc_iso(place.start_at), "expires_at": utc_iso(offer.expires_at)},
         )  # fmt: skip
         notify_waitlist_offer(offer)
     return offer
@@ -171,7 +172,3 @@ def offers_expire(*, now: datetime | None = None, limit: int = 500) -> int:
             offer_close(offer, status=OfferStatus.EXPIRED, actor="system", now=now)
             done += 1
     return done
-
-
-def _iso(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value.utcoffset() == timedelta(0) else value.isoformat()

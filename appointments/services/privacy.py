@@ -126,6 +126,19 @@ def profile_erase(profile_id, *, actor: str, now: datetime | None = None) -> dic
     return summary
 
 
+def profile_erase_preview(profile_id, *, now: datetime | None = None) -> dict[str, int]:
+    """What profile_erase would keep and erase, changing nothing (`erase_profile --dry-run`).
+
+    The erasure itself runs and is rolled back, so the figures are exactly those of a real run, with no second
+    copy of the counting to drift apart (the schedule token it may touch is random, so the rollback is harmless).
+    NotFound for an unknown profile.
+    """
+    with transaction.atomic():
+        summary = profile_erase(profile_id, actor="preview", now=now)
+        transaction.set_rollback(True)
+    return summary
+
+
 def _by_parent(children, key: str) -> dict[int, list[dict]]:
     grouped: dict[int, list[dict]] = {}
     for child in children:

@@ -127,15 +127,19 @@ def queue_transition(
 @transaction.atomic
 def queue_update(
     *, entry_id: int, actor: str, customer: bool = False, status: str | None = None, staff_id=None,
-    reason: str = "", fields: dict | None = None, now: datetime | None = None,
+    profile_id=None, reason: str = "", fields: dict | None = None, now: datetime | None = None,
 ) -> QueueEntry:  # fmt: skip
-    """One PUT: field edits (notes, meta, staff) and a status move, all or nothing."""
+    """One PUT: field edits (notes, meta, staff, the customer of an anonymous walk-in) and a status move, all or
+    nothing."""
     fields = dict(fields or {})
     if customer and set(fields) - {"notes"}:
         raise Forbidden("Customers can only change the notes of their queue entry.")
     if customer and staff_id is not None:
         raise Forbidden("Only staff can assign a staff member.")
+    if customer and profile_id is not None:
+        raise Forbidden("Only staff can name the customer of a queue entry.")
     entry = _locked(entry_id)
+    _name_customer(entry, profile_id)
     if staff_id is not None and status != Q.CALLED:
         if not Profile.objects.filter(pk=staff_id).exists():
             raise ValidationFailed.on("staff_id", "The staff member does not exist.")
@@ -150,11 +154,25 @@ def queue_update(
     return entry
 
 
+def _name_customer(entry: QueueEntry, profile_id) -> None:
+    """Record who an anonymous walk-in is (`profile_id` None changes nothing); naming a different person than the
+    entry already names is refused."""
+    if profile_id is None or str(profile_id) == str(entry.profile_id):
+        return
+    if entry.profile_id is not None:
+        raise ValidationFailed.on("profile_id", "This queue entry already belongs to another customer.")
+    if not Profile.objects.filter(pk=profile_id).exists():
+        raise ValidationFailed.on("profile_id", "No profile with this id.")
+    entry.profile_id = profile_id
+    entry.save(update_fields=["profile", "updated_at"])
+
+
 @transaction.atomic
-def queue_convert(*, entry_id: int, actor: str, now: datetime | None = None) -> Appointment:
+def queue_convert(*, entry_id: int, actor: str, profile_id=None, now: datetime | None = None) -> Appointment:
     """Turn a served walk-in into a `completed` appointment, linked both ways (and to the walk-in's visit).
 
-    Only a served entry with a profile can be converted, once.
+    Only a served entry can be converted, once, and only for a known customer: an anonymous walk-in needs
+    `profile_id` (who it was, named at the counter), which the entry then records.
     """
     now = now or timezone.now()
     entry = _locked(entry_id)
@@ -162,8 +180,11 @@ def queue_convert(*, entry_id: int, actor: str, now: datetime | None = None) -> 
         raise ValidationFailed.on("status", f"Only a served queue entry can be converted (this one is {entry.status}).")
     if entry.appointment_id is not None:
         raise Conflict.on("appointment_id", "This queue entry was already converted.", code="already_converted")
+    _name_customer(entry, profile_id)
     if entry.profile_id is None:
-        raise ValidationFailed.on("profile_id", "An anonymous walk-in cannot become an appointment.")
+        raise ValidationFailed.on(
+            "profile_id", "An anonymous walk-in becomes an appointment only once you name the customer (profile_id)."
+        )
     definition = entry.definition
     start = entry.called_at or entry.served_at
     end = max(entry.served_at, start + timedelta(minutes=1))
@@ -172,7 +193,7 @@ def queue_convert(*, entry_id: int, actor: str, now: datetime | None = None) -> 
         definition=definition, profile_id=entry.profile_id, location_id=entry.location_id,
         assigned_staff_id=entry.staff_id, status=AppointmentStatus.COMPLETED, scheduled_start_at=start,
         scheduled_end_at=end, timezone=entry.location.timezone, occupancy_start=start, occupancy_end=end,
-        arrived_at=entry.created_at, completed_at=entry.served_at, notes=entry.notes,
+        created_at=entry.created_at, arrived_at=entry.created_at, completed_at=entry.served_at, notes=entry.notes,
         meta={"queue_entry_id": entry.pk},
     )  # fmt: skip
     AppointmentEvent.objects.create(

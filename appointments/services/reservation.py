@@ -14,7 +14,16 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, OperationalError
 
-from appointments.availability import EmptyReason, NotEligible, Slot, has_slot, no_slot_reason, occupancy
+from appointments.availability import (
+    EmptyReason,
+    NotEligible,
+    Slot,
+    has_slot,
+    no_slot_reason,
+    occupancy,
+    refusal_facts,
+    staff_assigned_for,
+)
 from appointments.enums import HOLDING_STATUSES, BookingType
 from appointments.models import Appointment, AppointmentDefinition, DefinitionLocation
 from appointments.selectors import (
@@ -26,6 +35,7 @@ from appointments.selectors import (
     rules_of,
 )
 from config.errors import Conflict, ValidationFailed
+from config.localtime import local_moment
 from config.reads import Select
 from directory.models import Location, Profile
 
@@ -136,7 +146,7 @@ def reserve(
         ignore = (current.occupancy_start, current.occupancy_end) if current and current.is_holding else None
         occupied = occupancy(start, end, rules_of(definition))
         if override:
-            candidates = _override_candidates(loaded, occupied, staff_id, ignore)
+            candidates = _override_candidates(loaded, (start, end), occupied, staff_id, ignore)
         else:
             candidates = _slot_candidates(loaded, start, staff_id, ignore, now)
         chosen = (
@@ -160,12 +170,61 @@ def _slot_candidates(loaded: Loaded, start: datetime, staff_id, ignore, now) -> 
             raise ValidationFailed.on(
                 "assigned_staff_id", "This staff member is not free at that time.", code=EmptyReason.STAFF_UNAVAILABLE
             )
-        # The message stays the same for every rule; the code says which one failed (docs/api-guide-notes.md).
         reason = no_slot_reason(loaded.context, start, now=now, staff_id=staff_id)
-        raise ValidationFailed.on("scheduled_start_at", "That time is not an available slot.", code=reason)
+        raise ValidationFailed.on("scheduled_start_at", slot_refusal(reason, loaded, start, now, staff_id), code=reason)
     if not loaded.definition.requires_staff:
         return []
     return [staff_id] if staff_id is not None else list(slot.free_staff)
+
+
+# Why a start is not a slot, one message per rule (docs/api.md "Errors"): the code names the rule, the message says
+# what to do instead, with times in the location's local time and zone.
+SLOT_REFUSALS = {
+    EmptyReason.NOT_BOOKABLE: "This appointment definition cannot be booked.",
+    EmptyReason.PAST: "That time has passed; pick a later slot.",
+    EmptyReason.INSIDE_LEAD_TIME: (
+        "That time is too soon to book: this service needs {lead} minutes' notice, so the earliest start is {earliest}."
+    ),
+    EmptyReason.BEYOND_ADVANCE_LIMIT: (
+        "That time is too far ahead: this service can be booked at most {days} days ahead, up to {last_date}."
+    ),
+    EmptyReason.OFF_GRID: "That time is off the slot grid: slots start every {step} minutes; {nearest}.",
+    EmptyReason.OUTSIDE_HOURS: "That time is outside this service's hours here: {hours}.",
+    EmptyReason.STAFF_UNAVAILABLE: "No staff member who takes this service is working then; pick another slot.",
+    # staff_unavailable for a chosen staff member
+    "chosen_staff_unavailable": "This staff member is not available then; pick another time or another staff member.",
+    EmptyReason.FULLY_BOOKED: "That slot is fully booked: every place is taken. Pick another slot.",
+}
+
+
+def slot_refusal(reason: str, loaded: Loaded, start: datetime, now: datetime, staff_id: str | None = None) -> str:
+    """The message of SLOT_REFUSALS[reason] for `start`, with the limits it names filled in."""
+    if reason == EmptyReason.STAFF_UNAVAILABLE and staff_id is not None:
+        return SLOT_REFUSALS["chosen_staff_unavailable"]
+    facts = refusal_facts(loaded.context, start, now=now)
+    tz = loaded.context.tz
+    rules = loaded.context.rules
+    nearest = [local_moment(at, tz).split(" ")[1] for at in (facts.before, facts.after) if at is not None]
+    day = start.astimezone(tz).date().isoformat()
+    if not facts.hours:  # closed all day (unrestricted hours never refuse a start)
+        hours = f"it is closed on {day}"
+    else:
+        hours = f"on {day} they are " + ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in facts.hours) + f" ({tz.key})"
+    return SLOT_REFUSALS[reason].format(
+        lead=rules.min_lead_minutes,
+        earliest=local_moment(facts.earliest, tz),
+        days=rules.max_advance_days,
+        last_date=facts.last_date.isoformat() if facts.last_date else "",
+        step=facts.step_minutes,
+        nearest=(
+            f"the nearest bookable start that day is {nearest[0]} ({tz.key})"
+            if len(nearest) == 1
+            else f"the nearest bookable starts that day are {' and '.join(nearest)} ({tz.key})"
+            if nearest
+            else "none is bookable that day"
+        ),
+        hours=hours,
+    )
 
 
 def _overlaps(intervals, occupied, ignore) -> int:
@@ -180,8 +239,9 @@ def _overlaps(intervals, occupied, ignore) -> int:
     return count
 
 
-def _override_candidates(loaded: Loaded, occupied, staff_id, ignore) -> list[str]:
-    """Outside hours, grid, lead and advance, but never over capacity or on a busy staff member."""
+def _override_candidates(loaded: Loaded, times, occupied, staff_id, ignore) -> list[str]:
+    """Outside hours, grid, lead and advance, but never over capacity, on a busy staff member, or outside the staff
+    member's assignment (`times` is the appointment's [start, end))."""
     definition = loaded.definition
     if not definition.requires_staff:
         if _overlaps(loaded.context.occupancies, occupied, ignore) >= definition.capacity:
@@ -191,7 +251,9 @@ def _override_candidates(loaded: Loaded, occupied, staff_id, ignore) -> list[str
         return []
     if staff_id is not None and staff_id not in loaded.staff:
         raise ValidationFailed.on("assigned_staff_id", "This staff member cannot take this appointment here.")
-    members = [m for m in loaded.context.staff if staff_id is None or m.id == staff_id]
+    members = [
+        m for m in loaded.context.staff if (staff_id is None or m.id == staff_id) and staff_assigned_for(m, *times)
+    ]
     free = [m.id for m in members if _overlaps(m.busy, occupied, ignore) == 0]
     if not free:
         field = "assigned_staff_id" if staff_id is not None else "scheduled_start_at"

@@ -11,7 +11,7 @@ from appointments.enums import OfferStatus
 from appointments.enums import WaitlistStatus as W
 from appointments.models import Appointment, AppointmentDefinition, WaitlistEntry, WaitlistEvent
 from appointments.selectors import linked_location
-from appointments.services.booking import BookingRequest, appointment_book
+from appointments.services.booking import appointment_book, booking_request
 from appointments.services.offers import offer_close, offer_place, open_offer_locked, place_of
 from config.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from config.localtime import localize
@@ -207,11 +207,9 @@ def waitlist_claim(*, entry_id: int, actor: str, now: datetime | None = None) ->
         offer.closed_at = now
         offer.save(update_fields=["status", "closed_at"])
         appointment = appointment_book(
-            BookingRequest(
-                definition_id=entry.definition_id, profile_id=str(entry.profile_id), location_id=entry.location_id,
-                start=offer.start_at, end=offer.end_at, timezone=entry.location.timezone,
-                assigned_staff_id=str(offer.staff_id) if offer.staff_id else None,
-                notes=entry.notes,
+            booking_request(
+                entry.definition_id, entry.profile_id, entry.location_id, offer.start_at, staff=offer.staff_id,
+                notes=entry.notes, end=offer.end_at, timezone=entry.location.timezone,
             ),
             actor=actor, now=now,
         )  # fmt: skip

@@ -3,11 +3,13 @@ window every date and time the API reads must fall in (API.md "Limits")."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from config.localtime import utc_iso
 
 # Far enough inside datetime's years 1-9999 that a zone offset, a day's arithmetic or a booking's duration never
 # overflows, and wide enough for any real appointment, visit, report or filter.
@@ -75,7 +77,7 @@ class LocalDateTimeField(serializers.Field):
         return value
 
     def to_representation(self, value):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return utc_iso(value)
 
 
 class LenientDateField(ApiDateField):

@@ -6,6 +6,10 @@ A view declares what may be filtered and sorted:
     filter_paths = {"location_id": "location"}         # optional: API name -> ORM path
     search_fields = ("name", "handle")                  # enables filter[search]
     sort_fields = {"name": "name", "created_at": "created_at"}
+
+A value the filter cannot take is a 422 naming the parameter, like an unknown field: a "number" is a whole number,
+and a "text" filter on a model field with choices (a status, a type) accepts only those choices; the choices are
+read from the model field the filter's path reaches, so a new list or a new status is covered without a line here.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from datetime import date
 from functools import cache
 
 import django_filters as df
+from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django_filters.widgets import BooleanWidget
@@ -27,9 +33,21 @@ FILTER_PARAM = re.compile(r"^filter\[(?P<field>[^\]]+)\](?:\[(?P<op>[^\]]+)\])?$
 OPS = ("eq", "ne", "gt", "gte", "lt", "lte", "in")
 ORDERED_KINDS = {"number", "datetime", "date"}
 BOOL_VALUES = {"1", "0", "true", "false"}
+# An invalid choice names the allowed values when they fit in a message (not, say, every IANA time zone).
+MAX_LISTED_CHOICES = 20
 
 
-class NumberInFilter(df.BaseInFilter, df.NumberFilter):
+class WholeNumberFilter(df.NumberFilter):
+    """Every number the API filters on is an id, a count or a score: 1.5 is a wrong value, not a silent 1."""
+
+    field_class = forms.IntegerField
+
+
+class NumberInFilter(df.BaseInFilter, WholeNumberFilter):
+    pass
+
+
+class ChoiceInFilter(df.BaseInFilter, df.ChoiceFilter):
     pass
 
 
@@ -50,7 +68,7 @@ class DateInFilter(df.BaseInFilter, df.DateFilter):
 
 
 SCALAR = {
-    "number": df.NumberFilter,
+    "number": WholeNumberFilter,
     "text": df.CharFilter,
     "uuid": df.UUIDFilter,
     "datetime": df.IsoDateTimeFilter,
@@ -74,6 +92,35 @@ def allowed_ops(kind: str) -> tuple[str, ...]:
     return ("eq", "ne", "in")
 
 
+def model_choices(model, path: str) -> list[str] | None:
+    """The values allowed by the model field `path` reaches (through relations), or None when it has no choices.
+
+    A path that is no model field (an annotation) has none.
+    """
+    field = None
+    try:
+        for part in path.split("__"):
+            field = model._meta.get_field(part)
+            model = field.related_model or model
+    except FieldDoesNotExist:
+        return None
+    if field is None or not field.choices:
+        return None
+    return [str(value) for value, _ in field.flatchoices]
+
+
+def _choice_filter(name: str, path: str, op: str, choices: list[str]) -> df.Filter:
+    allowed = f" Allowed: {', '.join(choices)}." if len(choices) <= MAX_LISTED_CHOICES else ""
+    options = {
+        "field_name": path,
+        "choices": [(value, value) for value in choices],
+        "error_messages": {"invalid_choice": f"'%(value)s' is not a valid {name}.{allowed}"},
+    }
+    if op == "in":
+        return ChoiceInFilter(lookup_expr="in", **options)
+    return df.ChoiceFilter(lookup_expr="exact", exclude=op == "ne", **options)
+
+
 def _make_filter(kind: str, path: str, op: str) -> df.Filter:
     extra = {"widget": BooleanWidget()} if kind == "bool" else {}
     if op == "in":
@@ -83,14 +130,20 @@ def _make_filter(kind: str, path: str, op: str) -> df.Filter:
 
 
 @cache
-def filterset_for(view_class: type) -> type[df.FilterSet]:
-    """One FilterSet class per view, with a filter named `field` or `field__op` for every allowed pair."""
+def filterset_for(view_class: type, model) -> type[df.FilterSet]:
+    """One FilterSet class per view and model, with a filter named `field` or `field__op` for every allowed pair.
+
+    A text filter on a model field with choices accepts only those choices.
+    """
     paths = getattr(view_class, "filter_paths", {})
     attrs = {}
     for field, kind in view_class.filter_fields.items():
+        path = paths.get(field, field)
+        choices = model_choices(model, path) if kind == "text" else None
         for op in allowed_ops(kind):
-            attrs[field if op == "eq" else f"{field}__{op}"] = _make_filter(kind, paths.get(field, field), op)
-    return type(f"{view_class.__name__}FilterSet", (df.FilterSet,), attrs)
+            name = field if op == "eq" else f"{field}__{op}"
+            attrs[name] = _make_filter(kind, path, op) if choices is None else _choice_filter(field, path, op, choices)
+    return type(f"{view_class.__name__}{model.__name__}FilterSet", (df.FilterSet,), attrs)
 
 
 def _param_name(key: str) -> str:
@@ -132,7 +185,7 @@ class OmneoFilterBackend(BaseFilterBackend):
                 raise ValidationFailed.on(_param_name(f"{field}__{op}"), "Use 1, 0, true or false.")
             data[field if op == "eq" else f"{field}__{op}"] = value
         if data:
-            filterset = filterset_for(type(view))(data=data, queryset=queryset)
+            filterset = filterset_for(type(view), queryset.model)(data=data, queryset=queryset)
             if not filterset.is_valid():
                 errors = {_param_name(k): [str(m) for m in v] for k, v in filterset.errors.items()}
                 raise ValidationFailed(errors=errors)
@@ -154,12 +207,18 @@ class OmneoFilterBackend(BaseFilterBackend):
 
     def get_schema_operation_parameters(self, view):
         params = []
+        model = getattr(getattr(getattr(view, "serializer_class", None), "Meta", None), "model", None)
+        paths = getattr(view, "filter_paths", {})
         for field, kind in getattr(view, "filter_fields", {}).items():
-            params.append({"name": f"filter[{field}]", "in": "query", "required": False, "schema": {"type": "string"}})
+            choices = model_choices(model, paths.get(field, field)) if model is not None and kind == "text" else None
+            # The choices are listed for the single-value operators (a short set only, like the 422's message).
+            schema = {"type": "string"}
+            if choices and len(choices) <= MAX_LISTED_CHOICES:
+                schema["enum"] = choices
+            params.append({"name": f"filter[{field}]", "in": "query", "required": False, "schema": schema})
             for op in allowed_ops(kind)[1:]:
-                params.append(
-                    {"name": f"filter[{field}][{op}]", "in": "query", "required": False, "schema": {"type": "string"}}
-                )
+                one = schema if op != "in" else {"type": "string"}
+                params.append({"name": f"filter[{field}][{op}]", "in": "query", "required": False, "schema": one})
         if getattr(view, "search_fields", ()):
             params.append({"name": "filter[search]", "in": "query", "required": False, "schema": {"type": "string"}})
         return params

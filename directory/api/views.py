@@ -123,6 +123,18 @@ class ProfileScopeMixin:
             self._profile = get_object_or_404(self.profiles(), pk=self.resolve_profile_id(self.kwargs["profile_id"]))
         return self._profile
 
+    def scoped_profile_id(self):
+        """The profile the URL (/profiles/{uuid}/...) or a customer token restricts this request to, or None.
+
+        A customer naming somebody else's profile in the URL gets a 404, before anything else is read."""
+        raw = self.kwargs.get("profile_id")
+        if raw is not None:
+            profile_id = self.resolve_profile_id(raw)
+            if self.principal.is_customer and str(profile_id) != str(self.principal.profile_id):
+                raise NotFound("Not found.")
+            return profile_id
+        return self.principal.profile_id if self.principal.is_customer else None
+
 
 class ProfileViewSet(ProfileScopeMixin, RecordViewSet):
     customer_actions = ("retrieve", "update")

@@ -22,7 +22,8 @@ def send(
     )  # fmt: skip
     message.attach_alternative(html, "text/html")
     if ics is not None:
-        message.attach("appointment.ics", ics, "text/calendar; method=PUBLISH; charset=utf-8")
+        # Django adds the charset of a text attachment itself; naming it here as well wrote it twice.
+        message.attach("appointment.ics", ics, "text/calendar; method=PUBLISH")
     try:
         message.send()
     except Exception as exc:  # any backend (SMTP, socket, TLS) failure is retried the same way

@@ -14,6 +14,7 @@ from notifications.rendering import TemplateError, render_email, render_webhook
 
 # What templates are checked against (and what `send_test_notification` sends): the documented context shape.
 SAMPLE_CONTEXT = {
+    "summary": {"what": "Sample service", "where": "Sample location", "when": "2030-01-07 09:00", "zone": "UTC"},
     "appointment": {
         "id": 0, "status": "confirmed", "scheduled_start_at": "2030-01-07T09:00:00Z",
         "scheduled_end_at": "2030-01-07T09:30:00Z", "timezone": "UTC", "local_start": "2030-01-07 09:00",

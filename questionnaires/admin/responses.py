@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
@@ -13,8 +12,16 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from config.localtime import local_label
-from directory.console import Card, ConsoleModelAdmin, ConsoleTabularInline, locations_for
-from directory.models import Location
+from directory.charts import bar_chart, day_lines
+from directory.console import (
+    Card,
+    ConsoleModelAdmin,
+    ConsoleTabularInline,
+    ReportRangeForm,
+    csv_response,
+    locations_for,
+    with_param,
+)
 from questionnaires.enums import MappingStatus, RatingScale
 from questionnaires.models import Answer, Rating, Submission
 from questionnaires.reports import rating_report
@@ -104,37 +111,14 @@ class SubmissionAdmin(ConsoleModelAdmin):
         return False
 
 
-class NpsForm(forms.Form):
-    location = forms.ModelChoiceField(queryset=Location.objects.none())
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = locations_for(user)  # an operator sees their own locations only
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and not (start <= end <= start + timedelta(days=366)):
-            raise forms.ValidationError("The end date must be on or after the start, at most a year later.")
-        return cleaned
-
-
-def chart_of(series: list[dict], width: int = 720, height: int = 200) -> dict:
-    """Bars of the weekly score around a zero line, as SVG coordinates (-100..+100 maps onto the height)."""
-    zero = height // 2
-    step = width / max(len(series), 1)
-    bars = []
-    for index, bucket in enumerate(series):
-        if bucket["score"] is None:
-            continue
-        size = abs(bucket["score"]) / 100 * (zero - 2)
-        y = zero - size if bucket["score"] >= 0 else zero
-        bars.append({"x": round(index * step + 2, 1), "y": round(y, 1), "w": round(max(step - 4, 1), 1),
-                     "h": round(max(size, 1), 1), "score": bucket["score"], "total": bucket["total"],
-                     "label": f"{bucket['start_date']}"})  # fmt: skip
-    return {"width": width, "height": height, "zero": zero, "bars": bars}
+def nps_chart(series: list[dict]) -> dict:
+    """The score of each week as a bar around zero (-100..+100), the week's first day under it."""
+    columns = [
+        (bucket["start_date"].isoformat(), day_lines(bucket["start_date"]),
+         [] if bucket["score"] is None else [("NPS", bucket["score"], "#16a34a" if bucket["score"] >= 0 else "#dc2626")])
+        for bucket in series
+    ]  # fmt: skip
+    return bar_chart(columns, y_label="NPS", x_label="Week starting (local day)", low=-100, high=100)
 
 
 @admin.register(Rating)
@@ -165,32 +149,33 @@ class RatingAdmin(ConsoleModelAdmin):
         return [path("nps/", nps, name="questionnaires_rating_nps"), *super().get_urls()]
 
     def nps_view(self, request):
-        """NPS per location over time: the score by week as an offline (server-rendered SVG) chart."""
+        """NPS at one location or all of the user's, by week, as a server-drawn chart, a table and a CSV."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        today = timezone.now().date()
-        form = NpsForm(
-            request.GET or None,
-            user=request.user,
-            initial={"start_date": today - timedelta(days=83), "end_date": today},
-        )
-        report = location = chart = None
-        if form.is_bound and form.is_valid():
-            location = form.cleaned_data["location"]
-            report = rating_report(RatingScale.NPS, location=location, start=form.cleaned_data["start_date"],
-                                   end=form.cleaned_data["end_date"], interval="week")  # fmt: skip
-            chart = chart_of(report["series"])
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "NPS by week",
-                   "form": form, "report": report, "location": location, "chart": chart}  # fmt: skip
+        form = ReportRangeForm(request.GET, user=request.user, now=timezone.now())
+        report = chart = None
+        if form.is_valid():
+            data = form.cleaned_data
+            report = rating_report(RatingScale.NPS, location=data["location"], start=data["start_date"],
+                                   end=data["end_date"], interval="week",
+                                   within=[place.pk for place in data["chosen"]])  # fmt: skip
+            if request.GET.get("format") == "csv":
+                header = ["week_start", "week_end", "ratings", "promoters", "passives", "detractors", "nps"]
+                return csv_response("nps", header, ([b["start_date"], b["end_date"], b["total"], b["promoters"],
+                                                     b["passives"], b["detractors"], b["score"]]
+                                                    for b in report["series"]))  # fmt: skip
+            chart = nps_chart(report["series"])
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Net Promoter Score",
+                   "form": form, "report": report, "chart": chart,
+                   "csv_url": f"?{with_param(request.GET, format='csv')}" if report else ""}  # fmt: skip
         return TemplateResponse(request, "admin/questionnaires/nps.html", context)
 
 
 def feedback_cards(request, location, day) -> list[Card]:
-    """NPS over the last 28 local days, for one location (the whole console has no single time zone)."""
-    if location is None:
-        return [Card("NPS (pick a location)", "–", reverse("admin:questionnaires_rating_nps"))]
-    report = rating_report(RatingScale.NPS, location=location, start=day - timedelta(days=27), end=day)
+    """NPS over the last 28 local days, at one location or at all of the operator's."""
+    within = None if location is not None else [place.pk for place in locations_for(request.user)]
+    report = rating_report(RatingScale.NPS, location=location, start=day - timedelta(days=27), end=day, within=within)
     score = report["score"]
     tone = "" if score is None else "success" if score >= 30 else "warning" if score >= 0 else "danger"
-    url = f"{reverse('admin:questionnaires_rating_nps')}?location={location.pk}"
+    url = reverse("admin:questionnaires_rating_nps") + (f"?location={location.pk}" if location is not None else "")
     return [Card("NPS, last 28 days", "–" if score is None else score, url, tone)]

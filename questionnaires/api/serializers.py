@@ -220,13 +220,18 @@ class RatingSerializer(OutputModelSerializer):
 
 
 class ReportInput(InputSerializer):
-    location_id = serializers.IntegerField()
-    start_date = ApiDateField()
-    end_date = ApiDateField()
+    location_id = serializers.IntegerField(required=False, allow_null=True)
+    start_date = ApiDateField(required=False)
+    end_date = ApiDateField(required=False)
     questionnaire_id = serializers.IntegerField(required=False, allow_null=True)
     interval = serializers.ChoiceField(choices=["day", "week", "month"], required=False, allow_null=True)
 
     def validate(self, attrs):
+        if ("start_date" in attrs) != ("end_date" in attrs):
+            missing = "end_date" if "start_date" in attrs else "start_date"
+            raise serializers.ValidationError({missing: ["Give both dates, or neither for the last 28 days."]})
+        if "start_date" not in attrs:
+            return attrs
         if attrs["end_date"] < attrs["start_date"]:
             raise serializers.ValidationError({"end_date": ["end_date must not be before start_date."]})
         if (attrs["end_date"] - attrs["start_date"]).days > 366:
@@ -252,16 +257,16 @@ class CsatBucketSerializer(BucketSerializer):
 
 
 class NpsReportSerializer(NpsBucketSerializer):
-    location_id = serializers.IntegerField()
-    timezone = serializers.CharField()
+    location_id = serializers.IntegerField(allow_null=True)
+    timezone = serializers.CharField(allow_null=True)
     questionnaire_id = serializers.IntegerField(allow_null=True)
     interval = serializers.CharField(allow_null=True)
     series = NpsBucketSerializer(many=True)
 
 
 class CsatReportSerializer(CsatBucketSerializer):
-    location_id = serializers.IntegerField()
-    timezone = serializers.CharField()
+    location_id = serializers.IntegerField(allow_null=True)
+    timezone = serializers.CharField(allow_null=True)
     questionnaire_id = serializers.IntegerField(allow_null=True)
     interval = serializers.CharField(allow_null=True)
     series = CsatBucketSerializer(many=True)

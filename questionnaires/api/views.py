@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -16,6 +19,7 @@ from rest_framework.response import Response
 from config.api.views import ResourceViewSet
 from config.errors import ValidationFailed
 from directory.models import Location
+from directory.selectors import local_today
 from questionnaires import reports, selectors
 from questionnaires.api import serializers as s
 from questionnaires.enums import RatingScale
@@ -203,14 +207,26 @@ class RatingViewSet(QuestionnaireArea, ResourceViewSet):
         return queryset
 
 
+DEFAULT_REPORT_DAYS = 28
+
 BAD_PARAMETERS = OpenApiResponse(
     response={"$ref": "#/components/schemas/ErrorEnvelope"},
     description="Missing or invalid query parameters (`validation_error`); `errors` names them.",
 )
 REPORT_PARAMS = [
-    OpenApiParameter("location_id", int, required=True),
-    OpenApiParameter("start_date", str, required=True, description="YYYY-MM-DD, a local date of the location"),
-    OpenApiParameter("end_date", str, required=True, description="YYYY-MM-DD, inclusive"),
+    OpenApiParameter(
+        "location_id",
+        int,
+        required=False,
+        description="Without it, every location (each rating on its own location's local date)",
+    ),
+    OpenApiParameter(
+        "start_date",
+        str,
+        required=False,
+        description="YYYY-MM-DD, a local date; with end_date, or neither for the last 28 local days",
+    ),
+    OpenApiParameter("end_date", str, required=False, description="YYYY-MM-DD, inclusive; default: local today"),
     OpenApiParameter("questionnaire_id", int, required=False),
     OpenApiParameter("interval", str, required=False, enum=["day", "week", "month"]),
 ]
@@ -225,11 +241,18 @@ class ReportViewSet(QuestionnaireArea, ResourceViewSet):
         form = s.ReportInput(data=self.request.query_params)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        location = Location.objects.filter(pk=data["location_id"]).first()
-        if location is None:
-            raise ValidationFailed.on("location_id", "The location does not exist.")
+        location = None
+        if data.get("location_id") is not None:
+            location = Location.objects.filter(pk=data["location_id"]).first()
+            if location is None:
+                raise ValidationFailed.on("location_id", "The location does not exist.")
+        if "start_date" in data:
+            start, end = data["start_date"], data["end_date"]
+        else:  # the last 28 local days, today included
+            end = local_today([location] if location else Location.objects.all(), now=timezone.now())
+            start = end - timedelta(days=DEFAULT_REPORT_DAYS - 1)
         body = reports.rating_report(
-            scale, location=location, start=data["start_date"], end=data["end_date"],
+            scale, location=location, start=start, end=end,
             interval=data.get("interval"), questionnaire_id=data.get("questionnaire_id"),
         )  # fmt: skip
         serializer = s.NpsReportSerializer if scale == RatingScale.NPS else s.CsatReportSerializer

@@ -54,7 +54,7 @@ def test_prints_a_table_of_slots_over_several_days_by_handle_or_id(fitting):
         "2026-11-30  09:30   2026-11-29 22:30Z           2",
         "2026-12-01  09:00   2026-11-30 22:00Z           2",
         "2026-12-01  09:30   2026-11-30 22:30Z           2",
-        "4 slot(s)",
+        "4 slots",
     ]
 
 

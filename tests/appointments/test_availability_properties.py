@@ -205,6 +205,14 @@ def _eligible(member: StaffMember, day: date, tz: ZoneInfo) -> bool:
     )
 
 
+def _assigned(member: StaffMember, start: datetime, end: datetime) -> bool:
+    """DOMAIN.md step 8: on a day an assignment begins or ends within, only candidates wholly inside it count."""
+    if member.periods is None:
+        return True
+    return any((p.starts_at is None or p.starts_at <= start) and (p.ends_at is None or end <= p.ends_at)
+               for p in member.periods)  # fmt: skip
+
+
 def _grid(day: date, tz: ZoneInfo, step: int) -> list[datetime]:
     wall = (time(m // 60, m % 60) for m in range(0, 24 * 60, step))
     return sorted({datetime.combine(day, t, tzinfo=tz).astimezone(UTC) for t in wall})
@@ -247,7 +255,9 @@ def reference(ctx: Context, day: date, now: datetime, staff_id: str | None = Non
             free = tuple(
                 m.id
                 for m in members
-                if _inside(own[m.id], start, end) and not any(a < hi and lo < b for a, b in m.busy)
+                if _inside(own[m.id], start, end)
+                and _assigned(m, start, end)
+                and not any(a < hi and lo < b for a, b in m.busy)
             )
             remaining = len(free)
         if remaining > 0:

@@ -157,7 +157,12 @@ def book(client, definition, location, start: str, **extra):
     return client.post("/api/v3/appointments", body, format="json")
 
 
-def refusal(response, field="scheduled_start_at", message="That time is not an available slot.") -> str:
+FULL = "That slot is fully booked: every place is taken. Pick another slot."
+NOBODY_WORKING = "No staff member who takes this service is working then; pick another slot."
+CHOSEN_UNAVAILABLE = "This staff member is not available then; pick another time or another staff member."
+
+
+def refusal(response, message: str, field="scheduled_start_at") -> str:
     assert response.status_code == 422, response.json()
     payload = response.json()
     assert payload["message"] == message
@@ -166,26 +171,35 @@ def refusal(response, field="scheduled_start_at", message="That time is not an a
 
 
 @pytest.mark.parametrize(
-    ("start", "rules", "code"),
+    ("start", "rules", "code", "message"),
     [
-        ("2025-06-16 09:30:00", {}, "outside_hours"),
-        ("2025-06-16 12:00:00", {}, "outside_hours"),
-        ("2025-06-17 10:00:00", {}, "outside_hours"),
-        ("2025-06-16 10:10:00", {}, "off_grid"),
-        ("2025-06-09 09:30:00", {}, "past"),
-        ("2025-06-09 11:00:00", {"min_lead_minutes": 90}, "inside_lead_time"),
-        ("2025-06-16 10:00:00", {"max_advance_days": 6}, "beyond_advance_limit"),
+        ("2025-06-16 09:30:00", {}, "outside_hours",
+         "That time is outside this service's hours here: on 2025-06-16 they are 10:00-12:00 (Australia/Melbourne)."),
+        ("2025-06-16 12:00:00", {}, "outside_hours",
+         "That time is outside this service's hours here: on 2025-06-16 they are 10:00-12:00 (Australia/Melbourne)."),
+        ("2025-06-17 10:00:00", {}, "outside_hours",
+         "That time is outside this service's hours here: it is closed on 2025-06-17."),
+        ("2025-06-16 10:10:00", {}, "off_grid",
+         "That time is off the slot grid: slots start every 30 minutes; the nearest bookable starts that day are "
+         "10:00 and 10:30 (Australia/Melbourne)."),
+        ("2025-06-09 09:30:00", {}, "past", "That time has passed; pick a later slot."),
+        ("2025-06-09 11:00:00", {"min_lead_minutes": 90}, "inside_lead_time",
+         "That time is too soon to book: this service needs 90 minutes' notice, so the earliest start is "
+         "2025-06-09 11:30 Australia/Melbourne."),
+        ("2025-06-16 10:00:00", {"max_advance_days": 6}, "beyond_advance_limit",
+         "That time is too far ahead: this service can be booked at most 6 days ahead, up to 2025-06-15."),
     ],
-)
-def test_booking_refusal_names_the_rule(api, location, start, rules, code):
-    assert refusal(book(api, make_definition(location, **rules), location, start)) == code
+)  # fmt: skip
+def test_booking_refusal_names_the_rule_and_says_what_to_do(api, location, start, rules, code, message):
+    """Each rule has its own message (issue 19 finding 6), with the limit it names in local time and zone."""
+    assert refusal(book(api, make_definition(location, **rules), location, start), message) == code
 
 
 def test_booking_a_full_slot_is_fully_booked(api, location):
     definition = make_definition(location)
     fill(definition, location)
 
-    assert refusal(book(api, definition, location, "2025-06-16 10:30:00")) == "fully_booked"
+    assert refusal(book(api, definition, location, "2025-06-16 10:30:00"), FULL) == "fully_booked"
     # Overriding the hours never overrides capacity: the same code.
     override = book(api, definition, location, "2025-06-16 10:30:00", override_availability=True)
     assert refusal(override, message="No capacity left at that time.") == "fully_booked"
@@ -200,12 +214,12 @@ def test_booking_staff_refusals(api, location):
     AppointmentFactory(definition=definition, location=location, assigned_staff=a, scheduled_start_at=local(DAY, 10))
 
     # Everyone working at 10:00 is busy: fully booked. Nobody works at 11:00: staff unavailable.
-    assert refusal(book(api, definition, location, "2025-06-16 10:00:00")) == "fully_booked"
-    assert refusal(book(api, definition, location, "2025-06-16 11:00:00")) == "staff_unavailable"
+    assert refusal(book(api, definition, location, "2025-06-16 10:00:00"), FULL) == "fully_booked"
+    assert refusal(book(api, definition, location, "2025-06-16 11:00:00"), NOBODY_WORKING) == "staff_unavailable"
     # A chosen member who is busy, or off, then.
     for member in (a, b):
         chosen = book(api, definition, location, "2025-06-16 10:00:00", assigned_staff_id=str(member.pk))
-        assert refusal(chosen) == "staff_unavailable"
+        assert refusal(chosen, CHOSEN_UNAVAILABLE) == "staff_unavailable"
     # `a` is off at 11:30 while `b` is free then: on the staff field, as before, with the same code.
     off = book(api, definition, location, "2025-06-16 11:30:00", assigned_staff_id=str(a.pk))
-    assert refusal(off, "assigned_staff_id", "This staff member is not free at that time.") == "staff_unavailable"
+    assert refusal(off, "This staff member is not free at that time.", "assigned_staff_id") == "staff_unavailable"

@@ -76,6 +76,22 @@ def book(definition, profile, location, start, *, actor=ACTOR, now=NOW, customer
     return appointment
 
 
+# Each rule's own message (issue 19 finding 6), for the Melbourne definition open 09:00-17:00 on 2025-06-16.
+OUTSIDE_HOURS = (
+    "That time is outside this service's hours here: on 2025-06-16 they are 09:00-17:00 (Australia/Melbourne)."
+)
+OFF_GRID = (
+    "That time is off the slot grid: slots start every 30 minutes; the nearest bookable starts that day are 10:00 and "
+    "10:30 (Australia/Melbourne)."
+)
+FULL = "That slot is fully booked: every place is taken. Pick another slot."
+INSIDE_LEAD = (
+    "That time is too soon to book: this service needs 60 minutes' notice, so the earliest start is 2025-06-16 10:00 "
+    "Australia/Melbourne."
+)
+TOO_FAR = "That time is too far ahead: this service can be booked at most 7 days ahead, up to 2025-06-16."
+
+
 def refused(status: int, field: str | None, message: str, call, *args, **kwargs) -> None:
     """The call raises a domain error with this status and (for 422s) exactly this one field error."""
     before = Appointment.objects.count()
@@ -204,8 +220,21 @@ def test_matching_end_is_accepted(definition, profile, location):
 
 
 @pytest.mark.parametrize(
-    ("hour", "minute"),
-    [(10, 10), (10, 15), (8, 30), (8, 0), (16, 45), (17, 0), (17, 30)],
+    ("hour", "minute", "message"),
+    [
+        (10, 10, OFF_GRID),
+        (10, 15, OFF_GRID),
+        (8, 30, OUTSIDE_HOURS),
+        (8, 0, OUTSIDE_HOURS),
+        (
+            16,
+            45,
+            "That time is off the slot grid: slots start every 30 minutes; the nearest bookable start that day "
+            "is 16:30 (Australia/Melbourne).",
+        ),
+        (17, 0, OUTSIDE_HOURS),
+        (17, 30, OUTSIDE_HOURS),
+    ],
     ids=[
         "off-grid-10",
         "off-grid-15",
@@ -216,13 +245,13 @@ def test_matching_end_is_accepted(definition, profile, location):
         "after-close",
     ],  # fmt: skip
 )
-def test_start_not_a_slot_is_422_on_start(definition, profile, location, hour, minute):
-    refused(422, "scheduled_start_at", "That time is not an available slot.",
+def test_start_not_a_slot_is_422_on_start(definition, profile, location, hour, minute, message):
+    refused(422, "scheduled_start_at", message,
             book, definition, profile, location, local(DAY, hour, minute))  # fmt: skip
 
 
 def test_day_without_definition_hours_is_422_on_start(definition, profile, location):
-    refused(422, "scheduled_start_at", "That time is not an available slot.",
+    refused(422, "scheduled_start_at", "That time is outside this service's hours here: it is closed on 2025-06-18.",
             book, definition, profile, location, local(date(2025, 6, 18), 10))  # fmt: skip
 
 
@@ -238,7 +267,7 @@ def test_start_inside_lead_time_is_422_on_start(location, profile):
     leading = make_definition(location, min_lead_minutes=60)
     now = local(DAY, 9)
 
-    refused(422, "scheduled_start_at", "That time is not an available slot.",
+    refused(422, "scheduled_start_at", INSIDE_LEAD,
             book, leading, profile, location, local(DAY, 9, 30), now=now)  # fmt: skip
     appointment = book(leading, profile, location, local(DAY, 10), now=now)  # exactly now + lead
 
@@ -246,14 +275,14 @@ def test_start_inside_lead_time_is_422_on_start(location, profile):
 
 
 def test_start_in_the_past_is_422_on_start(definition, profile, location):
-    refused(422, "scheduled_start_at", "That time is not an available slot.",
+    refused(422, "scheduled_start_at", "That time has passed; pick a later slot.",
             book, definition, profile, location, local(DAY, 10), now=local(DAY, 10, 1))  # fmt: skip
 
 
 def test_start_beyond_max_advance_days_is_422_on_start(location, profile):
     limited = make_definition(location, max_advance_days=7)  # today in Melbourne is 2025-06-09: last day 06-16
 
-    refused(422, "scheduled_start_at", "That time is not an available slot.",
+    refused(422, "scheduled_start_at", TOO_FAR,
             book, limited, profile, location, local(TUESDAY, 10))  # fmt: skip
     appointment = book(limited, profile, location, local(DAY, 16, 30))
 
@@ -267,7 +296,7 @@ def test_full_pooled_capacity_is_422_on_start(location):
     book(pooled, ProfileFactory(), location, local(DAY, 10))
     book(pooled, ProfileFactory(), location, local(DAY, 10))
 
-    refused(422, "scheduled_start_at", "That time is not an available slot.",
+    refused(422, "scheduled_start_at", FULL,
             book, pooled, ProfileFactory(), location, local(DAY, 10))  # fmt: skip
     assert book(pooled, ProfileFactory(), location, local(DAY, 10, 30)).scheduled_start_at == local(DAY, 10, 30)
 
@@ -277,7 +306,7 @@ def test_capacity_counts_buffers_of_existing_appointments(location):
     AppointmentFactory(definition=buffered, location=location, scheduled_start_at=local(DAY, 10), status="arrived")
 
     # 10:00-10:30 plus 15 minutes after occupies until 10:45; 10:30 (occupying 10:30-11:15) conflicts.
-    refused(422, "scheduled_start_at", "That time is not an available slot.",
+    refused(422, "scheduled_start_at", FULL,
             book, buffered, ProfileFactory(), location, local(DAY, 10, 30))  # fmt: skip
     assert book(buffered, ProfileFactory(), location, local(DAY, 11)).scheduled_start_at == local(DAY, 11)
 
@@ -439,7 +468,7 @@ def test_no_free_staff_is_422_on_start(staffed, location, profile):
     AppointmentFactory(definition=staffed, location=location, assigned_staff=member,
                        scheduled_start_at=local(DAY, 10))  # fmt: skip
 
-    refused(422, "scheduled_start_at", "That time is not an available slot.",
+    refused(422, "scheduled_start_at", FULL,
             book, staffed, profile, location, local(DAY, 10))  # fmt: skip
 
 
@@ -521,7 +550,7 @@ def test_auto_assignment_with_the_definitions_own_staff_list(location):
     second = book(own, ProfileFactory(), location, local(DAY, 10))
 
     assert (first.assigned_staff_id, second.assigned_staff_id) == (second_linked.pk, first_linked.pk)
-    refused(422, "scheduled_start_at", "That time is not an available slot.",
+    refused(422, "scheduled_start_at", FULL,
             book, own, ProfileFactory(), location, local(DAY, 10))  # fmt: skip
 
 
@@ -530,7 +559,7 @@ def test_chosen_staff_is_stored_and_blocks_them(staffed, location, profile):
     appointment = book(staffed, profile, location, local(DAY, 10), assigned_staff_id=str(member.pk))
 
     assert appointment.assigned_staff_id == member.pk
-    refused(422, "scheduled_start_at", "That time is not an available slot.",
+    refused(422, "scheduled_start_at", FULL,
             book, staffed, ProfileFactory(), location, local(DAY, 10))  # fmt: skip
 
 
@@ -538,20 +567,25 @@ def test_chosen_staff_is_stored_and_blocks_them(staffed, location, profile):
 
 
 @pytest.mark.parametrize(
-    ("start", "now"),
+    ("start", "now", "message"),
     [
-        (local(date(2025, 6, 15), 7, 10), NOW),  # a Sunday (definition closed), before opening, off the grid
-        (local(DAY, 20), NOW),  # after the location closes
-        (local(DAY, 10, 10), NOW),  # off the grid
-        (local(DAY, 9, 30), local(DAY, 9)),  # inside the lead time
-        (local(date(2025, 9, 1), 10), NOW),  # beyond max_advance_days
+        # a Sunday (definition closed), before opening, off the grid
+        (
+            local(date(2025, 6, 15), 7, 10),
+            NOW,
+            "That time is off the slot grid: slots start every 30 minutes; none is bookable that day.",
+        ),
+        (local(DAY, 20), NOW, OUTSIDE_HOURS),  # after the location closes
+        (local(DAY, 10, 10), NOW, OFF_GRID),  # off the grid
+        (local(DAY, 9, 30), local(DAY, 9), INSIDE_LEAD),  # inside the lead time
+        (local(date(2025, 9, 1), 10), NOW, TOO_FAR),  # beyond max_advance_days
     ],
     ids=["closed-day", "after-hours", "off-grid", "lead", "advance"],
 )
-def test_override_books_outside_hours_grid_lead_and_advance(location, profile, start, now):
+def test_override_books_outside_hours_grid_lead_and_advance(location, profile, start, now, message):
     strict = make_definition(location, min_lead_minutes=60, max_advance_days=7)
 
-    refused(422, "scheduled_start_at", "That time is not an available slot.",
+    refused(422, "scheduled_start_at", message,
             book, strict, profile, location, start, now=now)  # fmt: skip
     appointment = book(strict, profile, location, start, now=now, override_availability=True)
 

@@ -248,7 +248,8 @@ def test_reschedule_into_someone_elses_occupancy_is_422(location):
     appointment = booked(definition, location, 10)
     booked(definition, location, 11)
 
-    refused("scheduled_start_at", "That time is not an available slot.", reschedule, appointment, 11)
+    refused("scheduled_start_at", "That slot is fully booked: every place is taken. Pick another slot.", reschedule,
+            appointment, 11)  # fmt: skip
     appointment.refresh_from_db()
     assert appointment.scheduled_start_at == local(DAY, 10)
     assert not appointment.events.exists()
@@ -258,9 +259,13 @@ def test_reschedule_is_validated_like_a_new_booking(location):
     definition = make_definition(location, min_lead_minutes=60)
     appointment = booked(definition, location, 12)
 
-    refused("scheduled_start_at", "That time is not an available slot.", reschedule, appointment, 10, 10)
-    refused("scheduled_start_at", "That time is not an available slot.", reschedule, appointment, 17)
-    refused("scheduled_start_at", "That time is not an available slot.", reschedule, appointment, 9, 30,
+    # Each rule with its own message, as for a new booking (issue 19 finding 6).
+    refused("scheduled_start_at", "That time is off the slot grid: slots start every 30 minutes; the nearest bookable "
+            "starts that day are 10:00 and 10:30 (Australia/Melbourne).", reschedule, appointment, 10, 10)  # fmt: skip
+    refused("scheduled_start_at", "That time is outside this service's hours here: on 2025-06-16 they are 09:00-17:00 "
+            "(Australia/Melbourne).", reschedule, appointment, 17)  # fmt: skip
+    refused("scheduled_start_at", "That time is too soon to book: this service needs 60 minutes' notice, so the "
+            "earliest start is 2025-06-16 10:00 Australia/Melbourne.", reschedule, appointment, 9, 30,
             now=local(DAY, 9))  # fmt: skip
     refused("scheduled_end_at", "The appointment must last exactly 30 minutes.", reschedule, appointment, 10,
             end=local(DAY, 11))  # fmt: skip

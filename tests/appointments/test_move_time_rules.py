@@ -115,7 +115,7 @@ class TestNoShowAndCompleted:
         assert error.code == "no_show_too_early"
         assert (
             error.message
-            == "An appointment can be marked no_show from 15 minutes after its start (2025-06-16T00:15:00Z)."
+            == "An appointment can be marked no_show from 15 minutes after its start (2025-06-16 10:15 Australia/Melbourne)."
         )
         assert moved(appointment, "no_show", START + timedelta(minutes=15)).no_show_at == START + timedelta(minutes=15)
 
@@ -124,7 +124,10 @@ class TestNoShowAndCompleted:
 
         error = refused(appointment, "completed", START - timedelta(seconds=1))
         assert error.code == "complete_too_early"
-        assert error.message == "An appointment cannot be completed before its start (2025-06-16T00:00:00Z)."
+        assert (
+            error.message
+            == "An appointment cannot be completed before its start (2025-06-16 10:00 Australia/Melbourne)."
+        )
         assert moved(appointment, "completed", START).completed_at == START
 
     def test_completed_after_an_early_check_in_waits_for_the_start(self):
@@ -156,6 +159,31 @@ def test_api_refusal_is_a_422_on_status_with_the_rules_code(api):
         "errors": {"status": ["Check-in opens at 2025-06-16 09:00 Australia/Melbourne."]},
     }
     assert Appointment.objects.get(pk=appointment.pk).status == "confirmed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("to", "now", "code", "message"),
+    [
+        ("arrived", START - timedelta(days=8), "check_in_too_early", "Check-in opens at 2025-06-16 09:00 Australia/Melbourne."),
+        ("arrived", START + timedelta(days=1), "check_in_too_late",
+         "Check-in closed at the end of the appointment's day (2025-06-16 10:00 Australia/Melbourne)."),
+        ("no_show", START + timedelta(minutes=5), "no_show_too_early",
+         "An appointment can be marked no_show from 15 minutes after its start (2025-06-16 10:15 Australia/Melbourne)."),
+        ("completed", START - timedelta(minutes=5), "complete_too_early",
+         "An appointment cannot be completed before its start (2025-06-16 10:00 Australia/Melbourne)."),
+    ],
+)  # fmt: skip
+def test_every_time_rule_names_its_moment_in_the_locations_local_time_and_zone(api, settings, to, now, code, message):
+    """One style for times in errors (issue 19 finding 7): the location's wall time with its zone, never UTC."""
+    settings.NO_SHOW_GRACE_MINUTES = 15
+    appointment = appointment_at(location=LocationFactory(timezone=MELBOURNE))
+
+    with time_machine.travel(now, tick=False):
+        response = api.put(f"/api/v3/appointments/{appointment.pk}", {"status": to}, format="json")
+
+    assert response.status_code == 422
+    assert response.json() == {"message": message, "code": code, "errors": {"status": [message]}}
 
 
 # The rules against an independent oracle, for any moment within two days of the start (no database needed).

@@ -92,6 +92,7 @@ def test_instant_booking_schedules_created_confirmed_and_the_reminder(location, 
     # The customer's signed links (docs/customer-links.md; tests/appointments/test_customer_links.py).
     assert set(context.pop("links")) == {"view", "reschedule", "cancel", "calendar"}
     assert context == {
+        "summary": {"what": "Fitting", "where": "Fitzroy", "when": "2025-06-16 10:00", "zone": "Australia/Melbourne"},
         "appointment": {
             "id": appointment.pk, "status": "confirmed", "scheduled_start_at": "2025-06-16T00:00:00Z",
             "scheduled_end_at": "2025-06-16T00:30:00Z", "timezone": "Australia/Melbourne",

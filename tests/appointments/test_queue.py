@@ -111,20 +111,64 @@ def test_positions_and_waits_as_entries_come_are_called_served_and_cancelled(wal
     queue_transition(entry_id=a.pk, to="called", actor="user:1", now=NOW + timedelta(minutes=3))
     assert figures() == {a.pk: (None, None), b.pk: (1, 20), c.pk: (2, 40)}
 
-    # a took 8 minutes: the recent service time replaces the duration.
+    # a took 8 minutes: one service is not enough history, so the duration still counts (issue 19, finding 1).
     queue_transition(entry_id=a.pk, to="served", actor="user:1", now=NOW + timedelta(minutes=11))
-    assert figures() == {a.pk: (None, None), b.pk: (1, 8), c.pk: (2, 16)}
+    assert figures() == {a.pk: (None, None), b.pk: (1, 20), c.pk: (2, 40)}
 
     queue_transition(entry_id=b.pk, to="cancelled", actor="user:1", now=NOW + timedelta(minutes=12))
-    assert figures()[c.pk] == (1, 8)
+    assert figures()[c.pk] == (1, 20)
 
     # Returned to the queue keeps its place.
     queue_transition(entry_id=c.pk, to="called", actor="user:1", now=NOW + timedelta(minutes=13))
     d = join(definition, location, NOW + timedelta(minutes=14))
-    assert figures()[d.pk] == (1, 8)
+    assert figures()[d.pk] == (1, 20)
     queue_transition(entry_id=c.pk, to="waiting", actor="user:1", now=NOW + timedelta(minutes=15))
-    assert figures()[c.pk] == (1, 8)
-    assert figures()[d.pk] == (2, 16)
+    assert figures()[c.pk] == (1, 20)
+    assert figures()[d.pk] == (2, 40)
+
+
+def served(definition, location, minutes: float, at: datetime) -> QueueEntry:
+    return QueueEntryFactory(definition=definition, location=location, status="served",
+                             called_at=at - timedelta(minutes=minutes), served_at=at)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("history", "expected"),
+    [
+        # Fewer than QUEUE_SERVICE_MIN_SAMPLE (5) services: the duration (20).
+        ([12, 12, 12, 12], [(1, 20), (2, 40), (3, 60)]),
+        # Five plausible services: their median (12); anyone not first still waits at least the duration.
+        ([10, 12, 12, 14, 30], [(1, 12), (2, 24), (3, 36)]),
+        ([8, 9, 10, 10, 11], [(1, 10), (2, 20), (3, 30)]),
+        # Mis-clicks (seconds) and a forgotten "served" (hours) are ignored: only four plausible ones remain.
+        ([0.03, 0.05, 12, 12, 12, 12, 600], [(1, 20), (2, 40), (3, 60)]),
+        # With a fifth plausible one the median of the plausible ones counts, untouched by the outliers.
+        ([0.03, 0.05, 6, 6, 6, 6, 6, 600, 600], [(1, 6), (2, 20), (3, 20)]),
+        # Slower than the duration: the median raises the estimate, and the floor is one whole service.
+        ([30, 30, 30, 30, 30], [(1, 30), (2, 60), (3, 90)]),
+    ],
+)
+def test_learned_service_times_need_a_sample_use_the_median_and_never_go_below_the_duration(walk_in, history,
+                                                                                          expected):  # fmt: skip
+    definition, location = walk_in
+    for n, minutes in enumerate(history):
+        served(definition, location, minutes, NOW - timedelta(hours=1, minutes=n))
+    entries = [join(definition, location, NOW + timedelta(seconds=n)) for n in range(3)]
+
+    result = figures()
+
+    assert [result[e.pk] for e in entries] == expected
+
+
+def test_only_the_most_recent_services_are_learned_from(walk_in, settings):
+    definition, location = walk_in
+    settings.QUEUE_SERVICE_SAMPLE = 5
+    for n in range(5):
+        served(definition, location, 40, NOW - timedelta(days=1, minutes=n))  # older: slow
+        served(definition, location, 30, NOW - timedelta(hours=1, minutes=n))  # the last five
+    entry = join(definition, location, NOW)
+
+    assert figures()[entry.pk] == (1, 30)
 
 
 def test_wait_is_divided_by_staff_on_shift_but_at_least_one_duration_for_anyone_not_first(walk_in):

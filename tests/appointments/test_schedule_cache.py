@@ -65,7 +65,6 @@ DAY = date(2025, 6, 16)  # a Monday
 TUESDAY = date(2025, 6, 17)
 WEDNESDAY = date(2025, 6, 18)
 NOW = datetime(2025, 6, 9, 0, 0, tzinfo=UTC)  # 10:00 on Monday 2025-06-09 in Melbourne
-NOT_A_SLOT = "That time is not an available slot."
 HOURS_TABLES = ("normalhour", "specialhour", "staffassignment", "definitionstaff")
 
 
@@ -97,13 +96,14 @@ def book(definition, location, start: datetime, **fields) -> Appointment:
     return appointment_book(request, actor="token:7", now=NOW)
 
 
-def refused(definition, location, start: datetime) -> None:
-    """Booking `start` is a 422 on scheduled_start_at (not a slot) and writes nothing."""
+def refused(definition, location, start: datetime, code: str) -> None:
+    """Booking `start` is a 422 on scheduled_start_at (not a slot, for the rule `code`) and writes nothing."""
     before = Appointment.objects.count()
     with pytest.raises(ValidationFailed) as caught:
         book(definition, location, start)
     assert caught.value.status == 422
-    assert caught.value.errors == {"scheduled_start_at": [NOT_A_SLOT]}
+    assert caught.value.code == code
+    assert caught.value.errors == {"scheduled_start_at": [caught.value.message]}
     assert Appointment.objects.count() == before
 
 
@@ -318,7 +318,7 @@ def test_an_hours_row_added_or_deleted_reaches_the_next_booking(add_row):
     assert cached_days() == [DAY]
 
     row = add_row(definition, location)
-    refused(definition, location, local(DAY, 11))
+    refused(definition, location, local(DAY, 11), "outside_hours")
     assert cached_days() == [DAY, DAY]  # a second entry, under the new token
 
     row.delete()
@@ -331,7 +331,7 @@ def test_an_edited_hours_row_reaches_the_next_booking():
     row = DefinitionNormalHourFactory(definition=definition, day_of_week="MON", available_from=time(9),
                                       available_until=time(10))  # fmt: skip
     book(definition, location, local(DAY, 9))
-    refused(definition, location, local(DAY, 11))  # cached with the 09:00-10:00 row
+    refused(definition, location, local(DAY, 11), "outside_hours")  # cached with the 09:00-10:00 row
 
     row.available_until = time(12)
     row.save()
@@ -373,7 +373,7 @@ def test_removing_the_only_staff_member_reaches_the_next_booking(source, remove)
 
     remove(link)
 
-    refused(definition, location, local(DAY, 11))
+    refused(definition, location, local(DAY, 11), "staff_unavailable")
 
 
 @pytest.mark.parametrize("source", ["location", "definition"])
@@ -381,7 +381,7 @@ def test_adding_a_staff_member_reaches_the_next_booking(source):
     """A time full because the only staff member is busy becomes bookable once a second member is added."""
     definition, location, member, _ = _staffed_place(source)
     assert book(definition, location, local(DAY, 10)).assigned_staff_id == member.pk
-    refused(definition, location, local(DAY, 10))  # full, and the cache holds the one-member list
+    refused(definition, location, local(DAY, 10), "fully_booked")  # full, and the cache holds the one-member list
 
     newcomer = _add_staff(source, definition, location)
 
@@ -408,7 +408,7 @@ def test_a_staff_members_own_hours_reach_the_next_booking(source, change):
 
     change(member)
 
-    refused(definition, location, local(DAY, 11))
+    refused(definition, location, local(DAY, 11), "staff_unavailable")
 
 
 def _longer_duration(definition, location):
@@ -432,25 +432,30 @@ def _utc_location(definition, location):
 
 
 @pytest.mark.parametrize(
-    "change",
-    [_longer_duration, _coarser_grid, _lead_time, _utc_location],
+    ("change", "code"),
+    [
+        (_longer_duration, "off_grid"),  # the grid steps by the duration when there is no interval
+        (_coarser_grid, "off_grid"),
+        (_lead_time, "inside_lead_time"),
+        (_utc_location, "outside_hours"),
+    ],
     ids=["duration", "slot-interval", "min-lead", "location-timezone"],
 )
-def test_definition_rules_and_location_timezone_reach_the_next_booking(change):
+def test_definition_rules_and_location_timezone_reach_the_next_booking(change, code):
     """A saved change to the definition's rules or the location's timezone refuses 16:30 on the next booking."""
     definition, location = make_place(weekday_hours=True, max_concurrent_bookings=2)
     book(definition, location, local(DAY, 16, 30))  # warms the cache; one place is left at 16:30
 
     change(definition, location)
 
-    refused(definition, location, local(DAY, 16, 30))
+    refused(definition, location, local(DAY, 16, 30), code)
 
 
 def test_more_capacity_reaches_the_next_booking():
     """Raising max_concurrent_bookings opens a full time at once."""
     definition, location = make_place(weekday_hours=True, max_concurrent_bookings=1)
     book(definition, location, local(DAY, 10))
-    refused(definition, location, local(DAY, 10))
+    refused(definition, location, local(DAY, 10), "fully_booked")
 
     definition.max_concurrent_bookings = 2
     definition.save()
@@ -501,7 +506,7 @@ def test_excluding_the_definition_from_a_staff_assignment_reaches_the_next_booki
     assignment.excluded_service_handles = [definition.handle]
     assignment.save()
 
-    refused(definition, location, local(DAY, 11))
+    refused(definition, location, local(DAY, 11), "staff_unavailable")
 
 
 # 4. The bound -----------------------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from tests.factories import DefinitionNormalHourFactory, ProfileFactory
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 WAIT = 30
-NOT_A_SLOT = {"scheduled_start_at": ["That time is not an available slot."]}
 
 
 def in_own_connection(work):
@@ -70,7 +69,12 @@ def test_a_committed_hours_change_reaches_the_next_booking_on_another_connection
                                 available_from=walltime(9), available_until=walltime(10, 30))  # fmt: skip
 
     refused = booker.post(start + timedelta(hours=1))
-    assert refused.status_code == 422 and refused.json()["errors"] == NOT_A_SLOT
+    day = start.astimezone(location.timezone).date()
+    message = (
+        f"That time is outside this service's hours here: on {day} they are 09:00-10:30 ({location.timezone.key})."
+    )
+    assert refused.status_code == 422
+    assert refused.json() == {"message": message, "code": "outside_hours", "errors": {"scheduled_start_at": [message]}}
     assert booker.post(start).status_code == 201
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -206,6 +207,30 @@ def test_walk_in_check_in_call_serve_and_convert(api, setup):
         "completed", str(profile.pk), str(staff.pk),
     )  # fmt: skip
     assert api.get(f"{Q}/{data['id']}").json()["data"]["appointment_id"] == appointment["id"]
+
+
+def test_one_quick_service_does_not_shrink_the_estimates_on_the_api_or_the_board(api, setup, admin_client):
+    # Issue 19, finding 1: served two seconds after being called, the next two showed 1 minute each.
+    definition, location = setup
+    start = datetime(2025, 6, 16, 0, 0, tzinfo=UTC)
+    body = {"appointment_definition_id": definition.pk, "location_id": location.pk}
+    with time_machine.travel(start, tick=False):
+        first, second, third = (api.post(Q, body, format="json").json()["data"] for _ in range(3))
+    assert [e["estimated_wait_minutes"] for e in (first, second, third)] == [30, 60, 90]
+    with time_machine.travel(start + timedelta(minutes=1), tick=False):
+        assert api.put(f"{Q}/{first['id']}", {"status": "called"}, format="json").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=1, seconds=2), tick=False):
+        assert api.put(f"{Q}/{first['id']}", {"status": "served"}, format="json").status_code == 200
+
+        listed = api.get(f"{Q}?filter[status]=waiting").json()["data"]
+        board = admin_client.get(f"/admin/appointments/queueentry/board/{location.pk}/rows/").content.decode()
+
+    assert [(e["id"], e["position"], e["estimated_wait_minutes"]) for e in listed] == [
+        (second["id"], 1, 30), (third["id"], 2, 60),
+    ]  # fmt: skip
+    for entry_id, wait in ((second["id"], 30), (third["id"], 60)):
+        row = board[board.index(f'data-entry="{entry_id}"') :]
+        assert row[row.index('class="queue-wait">') :].startswith(f'class="queue-wait">~{wait} min</td>')
 
 
 @pytest.mark.parametrize(

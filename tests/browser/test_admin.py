@@ -88,7 +88,9 @@ def test_admin_booking_shows_the_booking_services_errors_on_the_form(admin_brows
         )
         browser.find_element(By.NAME, "_save").click()
         errors = [li.text for li in browser.find_elements(By.CSS_SELECTOR, ".errorlist li")]
-        assert errors == ["That time is not an available slot."]
+        assert errors == [
+            "That time is outside this service's hours here: on 2026-11-30 they are 09:00-11:00 (Australia/Melbourne)."
+        ]
         assert Appointment.objects.count() == 0
 
         browser.execute_script("document.querySelector('[name=local_start]').value = '2026-11-30T09:30';")

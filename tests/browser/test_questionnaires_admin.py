@@ -132,7 +132,10 @@ def test_the_nps_page_draws_the_weekly_score_offline(admin_browser):
             "document.querySelector('[name=start_date]').value = '2025-06-02';"
             "document.querySelector('[name=end_date]').value = '2025-06-15';"
         )
+        page = browser.find_element(By.TAG_NAME, "html")
         browser.find_element(By.CSS_SELECTOR, "#nps-form input[type=submit]").click()
+        # The page opens with the last 28 days of every location: read the answer only once the next page is in.
+        WebDriverWait(browser, 10).until(staleness_of(page))
 
     assert browser.find_element(By.ID, "nps-score").text.startswith("NPS 0.0 at Melbourne CBD (Australia/Melbourne)")
     assert [c.text for c in browser.find_elements(By.CSS_SELECTOR, "#nps-series .nps-week-score")] == ["33.3", "-33.3"]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from appointments.models import QueueEntry
@@ -62,7 +63,9 @@ def test_footfall_chart_draws_one_bar_per_source_and_day(admin_browser):
         "document.querySelector('[name=start_date]').value = '2025-06-15';"
         "document.querySelector('[name=end_date]').value = '2025-06-16';"
     )
+    page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "#footfall-form input[type=submit]").click()
+    WebDriverWait(browser, 10).until(staleness_of(page))  # the first page already charts a default range
 
     days = browser.find_elements(By.CSS_SELECTOR, "#footfall-chart .footfall-day")
     assert [(d.get_attribute("data-date"), d.get_attribute("data-total")) for d in days] == [

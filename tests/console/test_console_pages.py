@@ -150,7 +150,7 @@ def test_the_day_schedule_puts_appointments_in_staff_lanes(client, melbourne, dj
     with time_machine.travel(NOW, tick=False):
         response = client.get(reverse("admin:appointments_appointment_day"), {"location": location.pk})
     lanes = {row["lane"].title: [b["appointment"].pk for b in row["blocks"]] for row in response.context["lanes"]}
-    assert lanes == {"Noah Brown": [with_staff.pk], "No staff": [pooled.pk]}
+    assert lanes == {"Noah Brown": [with_staff.pk], "No staff: Fitting": [pooled.pk]}
     assert response.context["day"].isoformat() == "2026-12-02"
     block = response.context["lanes"][0]["blocks"][0]
     assert [label for _, label in block["moves"]] == ["Check in", "Complete", "No-show", "Cancel"]
@@ -229,8 +229,34 @@ def test_booking_a_taken_slot_shows_the_services_error_and_writes_nothing(client
         assert [profile.pk for profile in page.context["matches"]] == [customer.pk]
         response = client.post(url, {"profile": str(customer.pk)})
     assert response.status_code == 200
-    assert response.context["errors"] == ["That time is not an available slot."]
+    assert response.context["errors"] == ["That slot is fully booked: every place is taken. Pick another slot."]
     assert Appointment.objects.count() == 1
+
+
+def test_a_missing_answer_names_its_question_and_staff_are_those_of_the_chosen_location(client, melbourne):
+    from tests.factories import StaffAssignmentFactory
+    from tests.questionnaires.factories import QuestionFactory, QuestionnaireFactory
+
+    location, definition = melbourne
+    size = QuestionFactory(handle="size", label="Your size?", type="text")
+    definition.booking_questionnaire = QuestionnaireFactory(
+        purpose="booking", questions=[{"mapping_key": "size", "question_id": size.pk, "is_required": True}]
+    )
+    definition.save()
+    here = StaffAssignmentFactory(location=location, profile=ProfileFactory(first_name="Ava")).profile
+    elsewhere = LocationFactory(name="New York", timezone="America/New_York")
+    StaffAssignmentFactory(location=elsewhere, profile=ProfileFactory(first_name="Noah"))
+    customer = ProfileFactory(first_name="Olivia")
+    url = (f"{reverse('admin:appointments_appointment_book')}?definition={definition.pk}&location={location.pk}"
+           "&date=2026-12-02&slot=2026-12-01T22:00:00%2B00:00")  # fmt: skip
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(url)
+        assert list(page.context["search"].fields["staff"].queryset) == [here]
+        response = client.post(url, {"profile": str(customer.pk)})
+
+    assert response.status_code == 200
+    assert response.context["errors"] == ["“Your size?”: This question is required."]
+    assert Appointment.objects.count() == 0
 
 
 def test_rescheduling_from_free_slots_moves_the_appointment(client, melbourne):
@@ -304,7 +330,7 @@ def test_booking_from_free_slots_answers_the_booking_questionnaire(client, melbo
         page = client.get(url)
         assert 'name="answer-size"' in page.content.decode() and "Your size?" in page.content.decode()
         missing = client.post(url, {"first_name": "Olivia"})
-        assert missing.context["errors"] == ["This question is required."]
+        assert missing.context["errors"] == ["“Your size?”: This question is required."]
         assert Booked.objects.count() == 0 and Profile.objects.count() == 0
         booked = client.post(url, {"first_name": "Olivia", "answer-size": "m", "answer-gift": "true"})
     assert booked.status_code == 302

@@ -33,6 +33,8 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     next_attempt_at = factory.SelfAttribute("due_at")
     context = factory.LazyFunction(
         lambda: {
+            "summary": {"what": "Haircut", "where": "Collins St", "when": "2025-06-16 10:00",
+                        "zone": "Australia/Melbourne"},
             "appointment": {"id": 1, "status": "confirmed", "scheduled_start_at": "2025-06-16T00:00:00Z",
                             "scheduled_end_at": "2025-06-16T00:30:00Z", "timezone": "Australia/Melbourne",
                             "local_start": "2025-06-16 10:00", "definition": {"id": 1, "name": "Haircut"},

@@ -45,6 +45,10 @@ def test_confirmed_email_goes_to_the_customer_with_text_html_and_an_ics(smtp_ser
         == "Hello Ada <b>,\n\nAppointment confirmed: Haircut at Collins St,\n2025-06-16 10:00 (Australia/Melbourne).\n"
     )
     assert "Hello Ada &lt;b&gt;," in found["text/html"].get_payload(decode=True).decode()
+    # One charset, once (the header used to repeat it).
+    assert (
+        " ".join(found["text/calendar"]["Content-Type"].split()) == 'text/calendar; method="PUBLISH"; charset="utf-8"'
+    )
     calendar = Calendar.from_ical(found["text/calendar"].get_payload(decode=True))
     [event] = calendar.walk("VEVENT")
     assert event.decoded("dtstart") == datetime(2025, 6, 16, 0, 0, tzinfo=UTC)

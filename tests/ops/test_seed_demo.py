@@ -20,6 +20,7 @@ from directory.demo import CUSTOMERS, LOCATIONS, STAFF
 from directory.management.commands.seed_demo import DEMO_TOKEN_NAME
 from directory.models import ApiToken, Location, LocationNormalHour, Profile, ProfileNormalHour, StaffAssignment
 from directory.services.tokens import derived_secret, token_revoke
+from tests.appointments.timestamps import FIELDS, out_of_order, out_of_order_counts
 from tests.conftest import BearerClient
 from tests.factories import AppointmentFactory, LocationFactory
 
@@ -200,6 +201,17 @@ def test_large_data_follows_time_zones_hours_and_the_clock():
     assert {row.status for row in rows} >= {"completed", "no_show", "cancelled", "confirmed", "requested"}
 
 
+def test_every_demo_appointment_keeps_its_timestamps_in_order():
+    # Issue 19, finding 8: a demo appointment was confirmed a second before it was created.
+    small_large()
+
+    rows = list(Appointment.objects.only("status", *FIELDS))
+
+    assert len(rows) > 300
+    assert [line for row in rows for line in out_of_order(row)] == []
+    assert all(row.created_at <= NOW for row in rows)
+
+
 def test_large_data_never_overbooks_or_double_books():
     small_large()
 
@@ -258,6 +270,7 @@ def test_seed_demo_large_loads_a_year_in_bulk_on_postgres():
     assert Profile.objects.filter(attributes__demo=MARK).count() == 3000
     assert StaffAssignment.objects.count() == 13
     assert AppointmentDefinition.objects.count() == 4
+    assert out_of_order_counts(Appointment.objects.all()) == {}  # issue 19, finding 8
     assert f"Large demo: {rows.count()} appointments" in output
     audit = capacity_audit()
     assert (audit.overbookings, audit.clashes) == ([], [])

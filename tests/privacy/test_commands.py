@@ -8,10 +8,12 @@ import stat
 from io import StringIO
 
 import pytest
+from django.apps import apps
+from django.core import serializers
 from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 
-from directory.models import AuditRecord
+from directory.models import AuditRecord, Profile
 from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +101,7 @@ def test_an_export_that_cannot_be_written_is_an_error_and_not_audited(world, tmp
 
 
 def test_an_export_after_erasure_shows_the_anonymised_rows_and_both_audit_records(world):
-    run("erase_profile", str(world.ada.pk), "--actor", "user:7")
+    run("erase_profile", str(world.ada.pk), "--actor", "user:7", "--no-input")
     document = json.loads(run("export_profile", str(world.ada.pk), "--actor", "cli:dpo")[0])
 
     assert {k: document["profile"][k] for k in ("first_name", "last_name", "email", "mobile_phone", "attributes")} == {
@@ -111,7 +113,7 @@ def test_an_export_after_erasure_shows_the_anonymised_rows_and_both_audit_record
 
 
 def test_erase_prints_what_it_kept_and_erased(world):
-    out, _ = run("erase_profile", str(world.ada.pk), "--actor", "cli:dpo")
+    out, _ = run("erase_profile", str(world.ada.pk), "--actor", "cli:dpo", "--no-input")
 
     assert out == (
         f"Erased profile {world.ada.pk}: appointments 1, waitlist_entries 1, queue_entries 1, "
@@ -125,7 +127,7 @@ def test_erase_prints_what_it_kept_and_erased(world):
 def test_the_default_actor_is_the_login_name(db, monkeypatch):
     monkeypatch.setattr("getpass.getuser", lambda: "dpo")
     profile = ProfileFactory()
-    run("erase_profile", str(profile.pk))
+    run("erase_profile", str(profile.pk), "--noinput")
     assert list(AuditRecord.objects.values_list("actor", flat=True)) == ["cli:dpo"]
 
 
@@ -143,3 +145,50 @@ def test_an_unknown_profile_is_a_clear_error_with_a_non_zero_exit(db, capsys, na
     status, err = exit_status(name, given, capsys=capsys)
     assert (status, err) == (1, f"CommandError: {message}\n")
     assert AuditRecord.objects.count() == 0
+
+
+ADA_FIGURES = (
+    "appointments 1, waitlist_entries 1, queue_entries 1, idempotency_records_deleted 2, submissions 1, "
+    "answers_erased 2, rating_comments_erased 1, visits 2, notifications 2, notifications_cancelled 1, "
+    "tokens_revoked 1, admin_history_rows 1"
+)
+
+
+def every_row() -> str:
+    """Every row of every table the project owns, serialised: equal before and after means nothing changed."""
+    models = [m for m in apps.get_models() if m._meta.app_label in {"directory", "appointments", "questionnaires",
+                                                                    "notifications", "visits", "admin"}]  # fmt: skip
+    return serializers.serialize("json", [obj for model in models for obj in model._default_manager.order_by("pk")])
+
+
+def test_dry_run_shows_what_would_be_erased_and_changes_nothing(world):
+    before = every_row()
+
+    out, _ = run("erase_profile", str(world.ada.pk), "--dry-run")
+
+    assert out == f"Would erase profile {world.ada.pk}: {ADA_FIGURES}\nDry run: nothing was erased.\n"
+    assert every_row() == before
+    assert Profile.objects.get(pk=world.ada.pk).email == "ada@example.com"
+
+
+@pytest.mark.parametrize("answer", ["no", "", "y", "YES please"])
+def test_erase_asks_first_and_anything_but_yes_cancels(world, monkeypatch, answer):
+    prompts = []
+    monkeypatch.setattr("builtins.input", lambda prompt: prompts.append(prompt) or answer)
+    before = every_row()
+
+    out, _ = run("erase_profile", str(world.ada.pk))
+
+    assert prompts == ["This cannot be undone. Type 'yes' to erase, or anything else to cancel: "]
+    assert out == f"Would erase profile {world.ada.pk}: {ADA_FIGURES}\nErasure cancelled: nothing was erased.\n"
+    assert every_row() == before
+
+
+def test_erase_after_yes_erases_and_audits_once(world, monkeypatch):
+    monkeypatch.setattr("builtins.input", lambda prompt: " Yes ")
+
+    out, _ = run("erase_profile", str(world.ada.pk), "--actor", "cli:dpo")
+
+    assert out == (f"Would erase profile {world.ada.pk}: {ADA_FIGURES}\nErased profile {world.ada.pk}: {ADA_FIGURES}\n")
+    assert Profile.objects.get(pk=world.ada.pk).email == ""
+    assert list(AuditRecord.objects.values_list("action", "actor")) == [("profile.erase", "cli:dpo")]

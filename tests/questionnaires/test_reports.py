@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from tests.factories import LocationFactory
 from tests.questionnaires.factories import RatingFactory
@@ -91,7 +92,8 @@ def test_csat_is_the_share_of_four_and_five(api, location):
 @pytest.mark.parametrize(
     ("params", "errors"),
     [
-        ({"start_date": "2025-06-01", "end_date": "2025-06-02"}, {"location_id": ["This field is required."]}),
+        # Issue 16: without location_id the report covers every location; one date alone is still an error.
+        ({"location_id": 1, "start_date": "2025-06-01"}, {"end_date": ["Give both dates, or neither for the last 28 days."]}),
         ({"location_id": "L", "start_date": "2025-06-01", "end_date": "2025-06-02"},
          {"location_id": ["A valid integer is required."]}),
         ({"location_id": 1, "start_date": "2025-06-03", "end_date": "2025-06-02"},
@@ -105,6 +107,35 @@ def test_bad_report_parameters_are_422(api, location, params, errors):
     response = api.get(NPS, params)
     assert response.status_code == 422
     assert response.json()["errors"] == errors
+
+
+def test_without_a_location_nps_covers_every_location_on_its_own_local_dates(api, location, nps_data):
+    # Sydney is UTC+10: 20:00 UTC on 2025-05-31 is Sunday 06-01 there, inside the range; 14:00 UTC on 06-08 is
+    # Monday 06-09 in Sydney, after it.
+    sydney = LocationFactory(timezone="Australia/Sydney")
+    rate(sydney, "nps", 10, datetime(2025, 5, 31, 20, 0, tzinfo=UTC))
+    rate(sydney, "nps", 10, datetime(2025, 6, 8, 14, 0, tzinfo=UTC))
+    response = api.get(NPS, {"start_date": "2025-05-31", "end_date": "2025-06-08"})
+    assert response.status_code == 200, response.json()
+    data = response.json()["data"]
+    # New York's 10 (above), the other location's detractor (nps_data) and Sydney's Sunday promoter.
+    assert (data["location_id"], data["timezone"], data["total"], data["promoters"], data["detractors"]) == (
+        None, None, 12, 6, 4,
+    )  # fmt: skip
+
+
+def test_without_dates_nps_covers_the_last_28_local_days(api, location):
+    # 02:00 UTC on Tue 2025-07-01 is still Mon 06-30 in New York: local today is 06-30, the range 06-03..06-30.
+    rate(location, "nps", 10, datetime(2025, 6, 3, 12, 0, tzinfo=UTC))
+    rate(location, "nps", 0, datetime(2025, 6, 2, 12, 0, tzinfo=UTC))  # 06-02: one day too early
+    with time_machine.travel(datetime(2025, 7, 1, 2, 0, tzinfo=UTC), tick=False):
+        data = api.get(NPS, {"location_id": location.pk}).json()["data"]
+    assert (data["start_date"], data["end_date"], data["total"], data["score"]) == (
+        "2025-06-03",
+        "2025-06-30",
+        1,
+        100.0,
+    )
 
 
 def test_an_unknown_location_is_422(api):

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import call_command, load_command_class
+from django.core.management.base import CommandError
 
 from tests.factories import LocationFactory, ProfileFactory
 from tests.visits.factories import VisitFactory
@@ -16,9 +17,15 @@ from visits.selectors import footfall
 pytestmark = pytest.mark.django_db
 
 
-def run(path, *args) -> str:
+def run(path, *args, rejected: str | None = None) -> str:
+    """The command's output; `rejected` is the error it must end with when rows were rejected (issue 19)."""
     out = StringIO()
-    call_command("import_visits", str(path), "--no-progress", *args, stdout=out)
+    if rejected is None:
+        call_command("import_visits", str(path), "--no-progress", *args, stdout=out)
+    else:
+        with pytest.raises(CommandError) as caught:
+            call_command("import_visits", str(path), "--no-progress", *args, stdout=out)
+        assert str(caught.value) == rejected
     return out.getvalue()
 
 
@@ -43,7 +50,7 @@ def export(tmp_path):
 def test_import_creates_visits_reports_rejected_rows_and_reruns_without_duplicates(export):
     path, profile = export
 
-    output = run(path)
+    output = run(path, rejected="5 of 7 rows rejected; the other rows were imported.")
 
     assert "7 rows: created 4 visits, 0 already imported, 5 rows rejected." in output
     for line, reason in [(4, "unknown location 'nowhere'"), (5, "visited_at 'not a time'"), (6, "count 'zero'"),
@@ -54,7 +61,7 @@ def test_import_creates_visits_reports_rejected_rows_and_reruns_without_duplicat
     assert (pos.profile_id, pos.tags, pos.visited_at) == (profile.pk, ["vip", "pos"],
                                                           datetime(2025, 6, 15, 1, 0, tzinfo=UTC))  # fmt: skip
 
-    again = run(path)
+    again = run(path, rejected="5 of 7 rows rejected; the other rows were imported.")
 
     assert "created 0 visits, 4 already imported" in again
     assert Visit.objects.count() == 4
@@ -62,8 +69,35 @@ def test_import_creates_visits_reports_rejected_rows_and_reruns_without_duplicat
 
 def test_dry_run_writes_nothing(export):
     path, _ = export
-    assert "would create 4 visits" in run(path, "--dry-run")
+    assert "would create 4 visits" in run(
+        path, "--dry-run", rejected="5 of 7 rows rejected; the other rows would be imported."
+    )
     assert Visit.objects.count() == 0
+
+
+# run_from_argv closes the database connections as manage.py does, so the test cannot sit in a test transaction.
+@pytest.mark.django_db(transaction=True)
+def test_rejected_rows_make_the_command_exit_non_zero_after_importing_the_good_ones(export, capsys):
+    path, _ = export
+    command = load_command_class("visits", "import_visits")
+
+    with pytest.raises(SystemExit) as caught:
+        command.run_from_argv(["manage.py", "import_visits", str(path), "--no-progress"])
+
+    printed = capsys.readouterr()
+    assert caught.value.code == 1
+    assert "7 rows: created 4 visits, 0 already imported, 5 rows rejected." in printed.out
+    assert "  line 4: unknown location 'nowhere'" in printed.out
+    assert printed.err == "CommandError: 5 of 7 rows rejected; the other rows were imported.\n"
+    assert Visit.objects.count() == 4
+
+
+def test_a_clean_file_exits_zero(tmp_path):
+    LocationFactory(handle="cbd", timezone="Australia/Melbourne")
+    path = tmp_path / "clean.csv"
+    path.write_text("location,visited_at,count\ncbd,2025-06-15 10:30:00,2\n")
+
+    assert run(path) == "1 rows: created 2 visits, 0 already imported, 0 rows rejected.\n"
 
 
 def test_footfall_counts_visits_per_local_day_by_source():

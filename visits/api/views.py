@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from config.api.views import ResourceViewSet
@@ -26,15 +25,6 @@ class VisitViewSet(ProfileScopeMixin, ResourceViewSet):
     }  # fmt: skip
     search_fields = ("notes", "external_id", "type")
     sort_fields = {name: name for name in ("id", "visited_at", "source", "created_at", "updated_at")}
-
-    def scoped_profile_id(self):
-        raw = self.kwargs.get("profile_id")
-        if raw is not None:
-            profile_id = self.resolve_profile_id(raw)
-            if self.principal.is_customer and str(profile_id) != str(self.principal.profile_id):
-                raise NotFound("Not found.")
-            return profile_id
-        return self.principal.profile_id if self.principal.is_customer else None
 
     def get_queryset(self):
         queryset = selectors.visits_with_relations()

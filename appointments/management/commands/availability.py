@@ -51,4 +51,4 @@ class Command(BaseCommand):
                 f"{slot.date.isoformat():<12}{slot.local_start:%H:%M}   {slot.start:%Y-%m-%d %H:%M}Z    "
                 f"{slot.capacity_remaining:>8}"
             )
-        self.stdout.write(f"{len(slots)} slot(s)")
+        self.stdout.write(f"{len(slots)} slot{'' if len(slots) == 1 else 's'}")

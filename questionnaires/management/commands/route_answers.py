@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,7 +28,10 @@ class Command(BaseCommand):
         ids = list(answers_to_retry(failed_only=options["failed"], since=since).values_list("pk", flat=True))
         outcome = {status: 0 for status in MappingStatus.values}
         failures = []
-        for pk in tqdm(ids, desc="routing answers", unit="answer", disable=options["no_progress"], file=self.stderr):
+        # A bar only for a terminal and only with work to do; tqdm writes to the raw stream, because Django's
+        # OutputWrapper ends every write with a newline and each redraw would become a line of its own.
+        quiet = True if options["no_progress"] or not ids else None
+        for pk in tqdm(ids, desc="routing answers", unit="answer", disable=quiet, file=sys.stderr):
             answer = answer_route(pk)
             outcome[answer.mapping_status] += 1
             if answer.mapping_status == MappingStatus.FAILED:

@@ -14,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Import visits from a CSV with columns location (handle), visited_at (local 'YYYY-MM-DD HH:MM:SS'), "
         "profile_id or count, and optionally external_id, type, tags (';'-separated), notes. Re-running the same "
-        "file creates nothing new; bad rows are reported and skipped."
+        "file creates nothing new; bad rows are reported and skipped, and then the command exits 1 (the good rows "
+        "are imported)."
     )
 
     def add_arguments(self, parser):
@@ -42,3 +43,7 @@ class Command(BaseCommand):
         )
         for line, reason in report.rejected:
             self.stdout.write(f"  line {line}: {reason}")
+        if report.rejected:
+            # Like audit_capacity and route_answers: a scheduled import must not look clean when rows were dropped.
+            kept = "would be imported" if dry_run else "were imported"
+            raise CommandError(f"{len(report.rejected)} of {report.rows} rows rejected; the other rows {kept}.")

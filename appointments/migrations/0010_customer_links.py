@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0008_waitlist_offer_notifications'),
+        ('appointments', '0009_appointment_created_at_stamped'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0009_customer_links'),
+        ('appointments', '0010_customer_links'),
         ('directory', '0005_location_feed_customer_names'),
     ]
 
