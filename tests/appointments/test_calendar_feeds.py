@@ -126,7 +126,7 @@ def test_a_feed_covers_thirty_days_back_to_the_advance_limit_and_only_its_own(sh
 
     inside = [make(NOW - timedelta(days=30), shop.grace), make(NOW + timedelta(days=60, hours=23), shop.grace)]
     outside = [
-        make(NOW - timedelta(days=30, minutes=1), shop.grace),
+        make(NOW - timedelta(days=30, minutes=31), shop.grace),
         make(NOW + timedelta(days=61, minutes=1), shop.grace),
     ]
     theirs = make(NOW + timedelta(days=1), other_staff)
