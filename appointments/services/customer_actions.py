@@ -21,7 +21,7 @@ from appointments.services.customer_links import CHANGEABLE, link_used, resolve
 from appointments.services.lifecycle import appointment_reschedule, appointment_transition
 from appointments.services.waitlist import waitlist_claim, waitlist_decline
 from config.errors import ValidationFailed
-from config.localtime import local_label
+from config.localtime import local_label, utc_iso
 
 VERBS = {LinkPurpose.CANCEL: "cancelled", LinkPurpose.RESCHEDULE: "rescheduled"}
 
@@ -73,7 +73,7 @@ def link_reschedule(*, token: str, start: datetime, now: datetime | None = None)
         actor = customer_actor(appointment.profile_id)
         appointment = appointment_reschedule(appointment_id=appointment.pk, start=start, actor=actor, now=now)
         link_used(
-            link, actor=actor, now=now, data={"from": _iso(old_start), "to": _iso(appointment.scheduled_start_at)}
+            link, actor=actor, now=now, data={"from": utc_iso(old_start), "to": utc_iso(appointment.scheduled_start_at)}
         )
     return appointment
 
@@ -133,7 +133,3 @@ def link_decline(*, token: str, now: datetime | None = None) -> WaitlistEntry:
         entry = waitlist_decline(entry_id=entry.pk, actor=actor, now=now)
         link_used(link, actor=actor, now=now)
     return entry
-
-
-def _iso(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
