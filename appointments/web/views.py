@@ -113,6 +113,18 @@ def offer_summary(offer: WaitlistOffer) -> dict:
     }
 
 
+def _attempt(request, action, title: str, message: str = ""):
+    """Run a state change: (the page saying it is done, "", 200), or (None, why it was refused, its status)."""
+    try:
+        result = action()
+    except DomainError as exc:
+        return None, exc.message, exc.status
+    if isinstance(result, Appointment):
+        result = Appointment.objects.select_related("definition", "location", "assigned_staff").get(pk=result.pk)
+        return _page(request, "done.html", title=title, appointment=appointment_summary(result)), "", 200
+    return _page(request, "done.html", title=title, message=message), "", 200
+
+
 @require_http_methods(["GET", "HEAD"])
 def appointment_page(request, token: str):
     link, refused = _open(request, token, LinkPurpose.VIEW)
@@ -140,13 +152,13 @@ def reschedule_page(request, token: str):
         if start is None or start.tzinfo is None:
             error, status = "Pick one of the free times.", 422
         else:
-            try:
-                moved = actions.link_reschedule(token=token, start=start, now=now)
-            except DomainError as exc:
-                error, status = exc.message, exc.status
-            else:
-                return _page(request, "done.html", title="Your appointment was moved",
-                             appointment=appointment_summary(moved))  # fmt: skip
+            done, error, status = _attempt(
+                request,
+                lambda: actions.link_reschedule(token=token, start=start, now=now),
+                "Your appointment was moved",
+            )
+            if done:
+                return done
             appointment.refresh_from_db()
     tz = appointment.location.timezone
     refusal = actions.refusal(appointment, LinkPurpose.RESCHEDULE, now=now)
@@ -179,13 +191,11 @@ def cancel_page(request, token: str):
     error, status = "", 200
     if request.method == "POST":
         reason = request.POST.get("reason", "")[:1000]
-        try:
-            cancelled = actions.link_cancel(token=token, reason=reason, now=now)
-        except DomainError as exc:
-            error, status = exc.message, exc.status
-        else:
-            return _page(request, "done.html", title="Your appointment is cancelled",
-                         appointment=appointment_summary(cancelled))  # fmt: skip
+        done, error, status = _attempt(
+            request, lambda: actions.link_cancel(token=token, reason=reason, now=now), "Your appointment is cancelled"
+        )
+        if done:
+            return done
         appointment.refresh_from_db()
     return _page(request, "cancel.html", status=status, appointment=appointment_summary(appointment), error=error,
                  refusal=actions.refusal(appointment, LinkPurpose.CANCEL, now=now))  # fmt: skip
@@ -209,22 +219,16 @@ def _offer_page(request, token: str, purpose: str):
     offer, now = link.offer, timezone.now()
     error, status = "", 200
     if request.method == "POST":
-        try:
-            if purpose == LinkPurpose.CLAIM:
-                appointment = actions.link_claim(token=token, now=now)
-            else:
-                actions.link_decline(token=token, now=now)
-        except DomainError as exc:
-            error, status = exc.message, exc.status
+        if purpose == LinkPurpose.CLAIM:
+            done, error, status = _attempt(request, lambda: actions.link_claim(token=token, now=now),
+                                           "The place is yours")  # fmt: skip
         else:
-            if purpose == LinkPurpose.CLAIM:
-                appointment = Appointment.objects.select_related("definition", "location", "assigned_staff").get(
-                    pk=appointment.pk
-                )
-                return _page(request, "done.html", title="The place is yours",
-                             appointment=appointment_summary(appointment))  # fmt: skip
-            return _page(request, "done.html", title="You declined the place",
-                         message="Thank you: the place goes to the next person waiting. You stay on the waitlist.")  # fmt: skip
+            done, error, status = _attempt(
+                request, lambda: actions.link_decline(token=token, now=now), "You declined the place",
+                "Thank you: the place goes to the next person waiting. You stay on the waitlist.",
+            )  # fmt: skip
+        if done:
+            return done
         offer.refresh_from_db()
     return _page(request, f"{purpose}.html", status=status, offer=offer_summary(offer), error=error,
                  refusal=actions.offer_refusal(offer, now=now))  # fmt: skip

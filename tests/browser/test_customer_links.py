@@ -51,16 +51,22 @@ def created_row(appointment) -> Notification:
     return Notification.objects.get(subject_type="appointment", subject_id=str(appointment.pk), event="created")
 
 
+def ada_and_twin(shop, inbox, make_customer_client):
+    """Ada's appointment (acted on through her emailed links) and Bob's twin (acted on through his customer token
+    in the API), both booked next Monday; returns the day, both, Bob's client and Ada's links."""
+    day = next_monday()
+    appointment = book(shop, 10, now=timezone.now(), day=day)
+    bob = make_customer_client(ProfileFactory(first_name="Bob", email="bob@example.com"))
+    twin = book(shop, 14, profile=bob.profile, now=timezone.now(), day=day)
+    return day, appointment, bob, twin, emailed_links(inbox, created_row(appointment))
+
+
 def wait_for(browser, element_id: str):
     return WebDriverWait(browser, 10).until(lambda b: b.find_element(By.ID, element_id))
 
 
 def test_reschedule_to_another_slot_from_the_emailed_link(browser, shop, smtp_server, make_customer_client):  # noqa: F811
-    day = next_monday()
-    appointment = book(shop, 10, now=timezone.now(), day=day)
-    bob = make_customer_client(ProfileFactory(first_name="Bob", email="bob@example.com"))
-    twin = book(shop, 14, profile=bob.profile, now=timezone.now(), day=day)
-    links = emailed_links(smtp_server, created_row(appointment))
+    day, appointment, bob, twin, links = ada_and_twin(shop, smtp_server, make_customer_client)
 
     browser.get(links["reschedule"])
     assert "Australia/Melbourne" in browser.find_element(By.ID, "appointment-zone").text
@@ -86,11 +92,7 @@ def test_reschedule_to_another_slot_from_the_emailed_link(browser, shop, smtp_se
 
 
 def test_cancel_from_the_emailed_link_then_the_reused_link_is_refused(browser, shop, smtp_server, make_customer_client):  # noqa: F811
-    day = next_monday()
-    appointment = book(shop, 10, now=timezone.now(), day=day)
-    bob = make_customer_client(ProfileFactory(first_name="Bob", email="bob@example.com"))
-    twin = book(shop, 14, profile=bob.profile, now=timezone.now(), day=day)
-    links = emailed_links(smtp_server, created_row(appointment))
+    day, appointment, bob, twin, links = ada_and_twin(shop, smtp_server, make_customer_client)
 
     browser.get(links["cancel"])
     assert Appointment.objects.get(pk=appointment.pk).status == "confirmed"  # the page only asks
