@@ -8,7 +8,6 @@ from urllib.parse import urlparse
 
 import ics
 import pytest
-import time_machine
 from django.test import Client
 from icalendar import Calendar
 
@@ -20,12 +19,6 @@ from tests.appointments.link_world import DAY, NOW, book, local, make_shop
 from tests.factories import AppointmentFactory, ProfileFactory, StaffAssignmentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def at_now():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
-import time_machine
 from django.test import Client, override_settings
 from icalendar import Calendar
 
@@ -19,16 +18,19 @@ from appointments.services.privacy import profile_erase
 from appointments.services.waitlist import waitlist_join
 from directory.models import AuditRecord
 from notifications.models import Notification
-from tests.appointments.link_world import DAY, NOW, book, local, make_shop, outbox, trail, written_counts
+from tests.appointments.link_world import (
+    DAY,
+    NOW,
+    book,
+    local,
+    make_shop,
+    outbox,
+    trail,
+    written_counts,
+)
 from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def at_now():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
