@@ -44,7 +44,10 @@ def _throttled(request, token: str) -> HttpResponse | None:
 
 
 def _page(request, template: str, *, status: int = 200, **context) -> TemplateResponse:
-    return TemplateResponse(request, TEMPLATES + template, context, status=status)
+    # One person's appointment: no shared cache may keep it (the global Referrer-Policy, same-origin, keeps the
+    # token out of other sites' logs).
+    return TemplateResponse(request, TEMPLATES + template, context, status=status,
+                            headers={"Cache-Control": "no-store"})  # fmt: skip
 
 
 TITLES = {404: "This link does not work", 403: "Wrong link for this page", 410: "This link can no longer be used"}

@@ -105,6 +105,7 @@ def test_the_view_page_shows_local_time_zone_address_phone_and_the_actions(shop,
     page = Client().get(path(context_links(appointment)["view"]))
 
     assert page.status_code == 200
+    assert (page["Cache-Control"], page["Referrer-Policy"]) == ("no-store", "same-origin")
     html = page.content.decode()
     assert "Monday 16 June 2025, 10:00&ndash;10:30" in html
     assert "Australia/Melbourne (AEST)" in html
