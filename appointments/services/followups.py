@@ -1,8 +1,8 @@
 """What an appointment's moves cause in other parts of the system, inside the same transaction.
 
-Lifecycle calls these two functions (one line each) so that the other apps' rules stay out of the transition
-service: an arrival records a Visit (through visits' services, with plain data), and a place that stops being
-held is offered to the waitlist (services.offers).
+Lifecycle calls these (one line each) so that the other apps' rules stay out of the transition service: an arrival
+records a Visit (through visits' services, with plain data), and a place that stops being held, by a move, a
+reschedule or a delete, is offered to the waitlist (services.offers).
 """
 
 from __future__ import annotations

@@ -204,7 +204,7 @@ def slot_refusal(reason: str, loaded: Loaded, start: datetime, now: datetime, st
     facts = refusal_facts(loaded.context, start, now=now)
     tz = loaded.context.tz
     rules = loaded.context.rules
-    nearest = [local_moment(at, tz).split(" ")[1] for at in (facts.before, facts.after) if at is not None]
+    nearest = [f"{at.astimezone(tz):%H:%M}" for at in (facts.before, facts.after) if at is not None]
     day = start.astimezone(tz).date().isoformat()
     if not facts.hours:  # closed all day (unrestricted hours never refuse a start)
         hours = f"it is closed on {day}"
@@ -216,15 +216,17 @@ def slot_refusal(reason: str, loaded: Loaded, start: datetime, now: datetime, st
         days=rules.max_advance_days,
         last_date=facts.last_date.isoformat() if facts.last_date else "",
         step=facts.step_minutes,
-        nearest=(
-            f"the nearest bookable start that day is {nearest[0]} ({tz.key})"
-            if len(nearest) == 1
-            else f"the nearest bookable starts that day are {' and '.join(nearest)} ({tz.key})"
-            if nearest
-            else "none is bookable that day"
-        ),
+        nearest=_nearest(nearest, tz.key),
         hours=hours,
     )
+
+
+def _nearest(starts: list[str], zone: str) -> str:
+    if not starts:
+        return "none is bookable that day"
+    if len(starts) == 1:
+        return f"the nearest bookable start that day is {starts[0]} ({zone})"
+    return f"the nearest bookable starts that day are {' and '.join(starts)} ({zone})"
 
 
 def _overlaps(intervals, occupied, ignore) -> int:
