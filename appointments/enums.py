@@ -52,3 +52,20 @@ class QueueStatus(models.TextChoices):
     CALLED = "called", "Called"
     SERVED = "served", "Served"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class LinkPurpose(models.TextChoices):
+    """What a customer's signed link may do (docs/customer-links.md). Each is signed with its own salt."""
+
+    VIEW = "view", "View"
+    RESCHEDULE = "reschedule", "Reschedule"
+    CANCEL = "cancel", "Cancel"
+    CALENDAR = "calendar", "Add to calendar"
+    CLAIM = "claim", "Claim the offer"
+    DECLINE = "decline", "Decline the offer"
+
+
+APPOINTMENT_PURPOSES = (LinkPurpose.VIEW, LinkPurpose.RESCHEDULE, LinkPurpose.CANCEL, LinkPurpose.CALENDAR)
+OFFER_PURPOSES = (LinkPurpose.CLAIM, LinkPurpose.DECLINE)
+# A link of these purposes works once: a second use is refused.
+ONE_TIME_PURPOSES = (LinkPurpose.CANCEL, LinkPurpose.CLAIM, LinkPurpose.DECLINE)

@@ -288,6 +288,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "appointments@localhos
 
 # How long a waitlist offer holds the freed place for the customer it was offered to.
 WAITLIST_OFFER_MINUTES = int(os.environ.get("WAITLIST_OFFER_MINUTES", "15"))
+# Customers' signed action links and staff calendar feeds (docs/customer-links.md). PUBLIC_URL is where
+# customers and calendar apps reach this server: the links in messages are built on it.
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# An appointment's view and calendar links work until this many days after its end.
+CUSTOMER_LINK_DAYS_AFTER = int(os.environ.get("CUSTOMER_LINK_DAYS_AFTER", "30"))
+# A token older than this is refused whatever its row says (every message signs a fresh one).
+CUSTOMER_LINK_MAX_AGE_DAYS = int(os.environ.get("CUSTOMER_LINK_MAX_AGE_DAYS", "400"))
+# Requests per token (the customer pages) and per feed URL, in the default cache like the API's throttle.
+CUSTOMER_LINK_RATE_LIMIT = os.environ.get("CUSTOMER_LINK_RATE_LIMIT", "30/min")
 # The queue's wait estimate learns service times (called -> served) from the last QUEUE_SERVICE_SAMPLE served
 # walk-ins, once at least QUEUE_SERVICE_MIN_SAMPLE of them are plausible; until then it uses the duration.
 QUEUE_SERVICE_SAMPLE = int(os.environ.get("QUEUE_SERVICE_SAMPLE", "20"))

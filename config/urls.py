@@ -22,4 +22,8 @@ urlpatterns = [
     path("api/v3/", include("visits.api.urls")),
     path("api/v3/", include("appointments.api.urls")),
     path("api/v3/", include("notifications.api.urls")),
+    # Customers' signed links (docs/customer-links.md).
+    path("my/", include("appointments.web.urls")),
+    # Staff calendar feeds (docs/customer-links.md).
+    path("feeds/", include("appointments.web.feed_urls")),
 ]

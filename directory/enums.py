@@ -47,3 +47,11 @@ class Scope(models.TextChoices):
     APPOINTMENTS_READ = "appointments:read", "Read definitions, availability and appointments"
     APPOINTMENTS_WRITE = "appointments:write", "Book and change appointments and definitions"
     TOKENS_WRITE = "tokens:write", "Issue and revoke customer tokens"
+
+
+class FeedNames(models.TextChoices):
+    """How a location's appointments name the customer in staff calendar feeds (docs/customer-links.md)."""
+
+    FIRST_INITIAL = "first_initial", "First name and initial (Ada L.)"
+    FULL = "full", "Full name"
+    NONE = "none", "No names"

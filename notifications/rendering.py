@@ -24,7 +24,14 @@ DEFAULT_EMAIL_BODY = """Hello {{ profile.first_name|default:"there" }},
 {{ event_label }}: {{ summary.what }} at {{ summary.where }},
 {{ summary.when }} ({{ summary.zone }}).{% if summary.held_until %}
 The place is held for you until {{ summary.held_until }} ({{ summary.zone }}).{% endif %}
-"""
+{% if links %}
+{% if links.view %}See your appointment: {{ links.view }}
+{% endif %}{% if links.reschedule %}Reschedule: {{ links.reschedule }}
+{% endif %}{% if links.cancel %}Cancel: {{ links.cancel }}
+{% endif %}{% if links.calendar %}Add to your calendar: {{ links.calendar }}
+{% endif %}{% if links.claim %}Claim this place: {{ links.claim }}
+{% endif %}{% if links.decline %}Decline it: {{ links.decline }}
+{% endif %}{% endif %}"""
 
 
 class TemplateError(ValueError):

@@ -15,6 +15,7 @@ from import_export import resources
 from unfold.decorators import display
 
 from appointments.admin.console import ConsolePages
+from appointments.admin.customer_links import CustomerLinkInline
 from appointments.enums import AppointmentStatus
 from appointments.models import Appointment, AppointmentEvent
 from appointments.services.booking import appointment_book, booking_request
@@ -267,7 +268,7 @@ class AppointmentAdmin(ConsolePages, ExportableConsoleAdmin):
     search_fields = ("=id", "profile__first_name", "profile__last_name", "profile__email")
     ordering = ("scheduled_start_at", "id")
     autocomplete_fields = ("profile", "assigned_staff")
-    inlines = (AppointmentEventInline,)
+    inlines = (AppointmentEventInline, CustomerLinkInline)
     readonly_fields = ("status", "local_end", "local_zone", *(f"local_{name}" for name in STAMPS), "approved_by",
                        "cancelled_by", "rejected_by")  # fmt: skip
     actions = [

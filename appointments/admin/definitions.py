@@ -84,6 +84,10 @@ class AppointmentDefinitionAdmin(ExportableConsoleAdmin):
             "allow_walk_in", "allow_queue", "allow_waitlist")}),
         ("Capacity and staff", {"fields": (
             "max_concurrent_bookings", "requires_staff", "customer_must_select_staff", "use_staff_from_location")}),
+        ("Customer links", {"description": (
+            "What customers may do from the links in their messages (docs/customer-links.md): up to this many hours "
+            "before the start, 0 until the start, empty not from a link."), "fields": (
+            ("customer_reschedule_notice_hours", "customer_cancel_notice_hours"),)}),
         ("Notifications", {"classes": ("collapse",), "description": (
             "One line per event: the target it goes to, then the offset in days and hours (after the event; for "
             "the reminder, before the start). No target: nothing is sent."), "fields": tuple(

@@ -1,4 +1,5 @@
 from appointments.models.appointment import Appointment
+from appointments.models.customer_link import CustomerLink
 from appointments.models.definition import (
     AppointmentDefinition,
     DefinitionLocation,
@@ -7,6 +8,7 @@ from appointments.models.definition import (
     DefinitionStaff,
 )
 from appointments.models.event import AppointmentEvent, AppointmentLink, IdempotencyRecord
+from appointments.models.feed import CalendarFeed
 from appointments.models.queue import QueueEntry, QueueEvent
 from appointments.models.schedule import ScheduleVersion
 from appointments.models.waitlist import WaitlistEntry, WaitlistEvent, WaitlistOffer
@@ -14,6 +16,8 @@ from appointments.models.waitlist import WaitlistEntry, WaitlistEvent, WaitlistO
 __all__ = [
     "Appointment",
     "AppointmentEvent",
+    "CalendarFeed",
+    "CustomerLink",
     "AppointmentLink",
     "IdempotencyRecord",
     "AppointmentDefinition",

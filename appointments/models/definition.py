@@ -59,6 +59,18 @@ class AppointmentDefinition(TimestampedModel):
     max_concurrent_bookings = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
     allow_waitlist = models.BooleanField(default=False)
     allow_queue = models.BooleanField(default=False)
+    # What a customer may do from the links in their messages (docs/customer-links.md): up to N hours before the
+    # start (0: until the start); empty: not from a link at all.
+    customer_cancel_notice_hours = models.PositiveIntegerField(
+        null=True, blank=True, default=0,
+        help_text="Customers may cancel from their link until this many hours before the start (0: until the "
+        "start). Empty: not from a link.",
+    )  # fmt: skip
+    customer_reschedule_notice_hours = models.PositiveIntegerField(
+        null=True, blank=True, default=0,
+        help_text="Customers may reschedule from their link until this many hours before the start (0: until the "
+        "start). Empty: not from a link.",
+    )  # fmt: skip
     meta = models.JSONField(null=True, blank=True)
     booking_questionnaire = models.ForeignKey(
         "questionnaires.Questionnaire", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

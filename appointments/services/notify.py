@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from appointments.enums import NOTIFICATION_EVENTS
 from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment
+from appointments.services import customer_links
 from config.localtime import utc_iso
 from notifications.enums import Event
 from notifications.services.scheduling import (
@@ -96,7 +98,7 @@ def _schedule_events(appointment: Appointment, events: list[str], now: datetime)
     wanted = [event for event in events if getattr(definition, f"{event}_target_id") is not None]
     if not wanted:
         return
-    context = appointment_context(appointment)
+    context = with_links(appointment_context(appointment), now=now, appointment=appointment)
     planned = []
     for event in wanted:
         if event == Event.REMINDER:
@@ -146,7 +148,7 @@ def on_deleted(appointment: Appointment, *, now: datetime) -> None:
 def on_rescheduled(appointment: Appointment, *, now: datetime) -> None:
     """A move in time: pending rows get the new context, pending reminders the new due time."""
     due = reminder_due_at(appointment, now=now)
-    context = appointment_context(appointment)
+    context = with_links(appointment_context(appointment), now=now, appointment=appointment)
     if due is None:
         # The new start has already passed: a reminder would be pointless.
         notifications_cancel(subject_type=SUBJECT, subject_id=appointment.pk, reason="Rescheduled into the past.",
@@ -181,5 +183,20 @@ def on_waitlist_offer(offer, *, now: datetime) -> None:
     notification_schedule(
         subject_type=OFFER_SUBJECT, subject_id=offer.pk, location_id=offer.location_id,
         event=Event.WAITLIST_OFFER, target_id=target_id,
-        due_at=_shift(now, tz, *_offset(definition, Event.WAITLIST_OFFER), 1), context=context, now=now,
+        due_at=_shift(now, tz, *_offset(definition, Event.WAITLIST_OFFER), 1),
+        context=with_links(context, now=now, offer=offer), now=now,
     )  # fmt: skip
+
+
+# Customers act from their messages (docs/customer-links.md) ---------------------------------------------------
+
+
+def with_links(context: dict, *, now: datetime, appointment: Appointment | None = None, offer=None) -> dict:
+    """The context plus `links`: the customer's signed action URLs for the appointment (view, reschedule, cancel,
+    calendar) or the waitlist offer (claim, decline). None are minted for a definition that sends no messages."""
+    definition = appointment.definition if appointment is not None else offer.definition
+    if not any(getattr(definition, f"{event}_target_id") for event in NOTIFICATION_EVENTS):
+        return context
+    if appointment is not None:
+        return {**context, "links": customer_links.appointment_links(appointment, now=now)}
+    return {**context, "links": customer_links.offer_links(offer, now=now)}

@@ -27,6 +27,7 @@ from appointments.models import (
     WaitlistEvent,
     WaitlistOffer,
 )
+from appointments.services.customer_links import links_revoke
 from appointments.services.notify import OFFER_SUBJECT
 from appointments.services.notify import SUBJECT as APPOINTMENT_SUBJECT
 from config.export import plain, row
@@ -110,6 +111,9 @@ def profile_erase(profile_id, *, actor: str, now: datetime | None = None) -> dic
         "queue_entries": len(held["queue_entries"]),
     }
     _erase_appointment_side(held, now)
+    # The signed links in the person's messages stop working (docs/customer-links.md): their pages would show
+    # what is left of the appointment to anyone holding an old message.
+    links_revoke(appointment_ids=held["appointments"], offer_ids=held["offers"])
     summary["idempotency_records_deleted"] = _idempotency_rows(profile).delete()[0]
     summary |= questionnaires_erase(profile.pk, appointment_ids=held["appointments"], now=now)
     summary |= visits_erase(

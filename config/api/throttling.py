@@ -3,6 +3,7 @@ import time
 from rest_framework.throttling import SimpleRateThrottle
 
 from config.api.auth import principal_of
+from config.ratelimit import window_hit
 
 
 class TokenRateThrottle(SimpleRateThrottle):
@@ -10,9 +11,8 @@ class TokenRateThrottle(SimpleRateThrottle):
     admin session, per address when anonymous. Customer tokens have their own rate (API_CUSTOMER_RATE_LIMIT,
     scope "customer"); everybody else has API_RATE_LIMIT (scope "token").
 
-    A counter per window (`cache.add` then `cache.incr`) instead of DRF's list of request times: the list is
-    read and written whole on every request, which costs more the higher the rate. The counters live in the
-    default cache, so with CACHE_URL (Redis) every web process draws on the same budget.
+    A counter per window instead of DRF's list of request times (config.ratelimit.window_hit, shared with the
+    customer pages), in the default cache, so with CACHE_URL (Redis) every web process draws on the same budget.
     """
 
     scope = "token"
@@ -36,19 +36,10 @@ class TokenRateThrottle(SimpleRateThrottle):
         if rate is None:
             return True
         self.num_requests, self.duration = self.parse_rate(rate)
-        key = self.get_cache_key(request, view)
-        now = time.time()
-        window = int(now // self.duration)
-        self.retry_after = self.duration - (now % self.duration)
-        window_key = f"{key}:{window}"
-        if self.cache.add(window_key, 1, self.duration + 1):
-            return True
-        try:
-            count = self.cache.incr(window_key)
-        except ValueError:  # expired between add and incr: this request opens the window again
-            self.cache.add(window_key, 1, self.duration + 1)
-            return True
-        return count <= self.num_requests
+        allowed, self.retry_after = window_hit(
+            self.get_cache_key(request, view), self.num_requests, self.duration, now=time.time(), cache=self.cache
+        )
+        return allowed
 
     def wait(self):
         return self.retry_after

@@ -3,8 +3,11 @@ from __future__ import annotations
 from django.db import models
 from timezone_field import TimeZoneField
 
-from directory.enums import AssignmentType, RoleType
+from directory.enums import AssignmentType, FeedNames, RoleType
 from directory.models.base import NormalHoursBase, SpecialHoursBase, TimestampedModel, window_constraints
+
+ADDRESS_KEYS = ("address_line_1", "address_line_2", "address_line_3", "line1", "line2", "street", "suburb", "city",
+                "state", "postcode", "postal_code", "country")  # fmt: skip
 
 
 class Location(TimestampedModel):
@@ -15,12 +18,28 @@ class Location(TimestampedModel):
     email = models.EmailField(blank=True, default="")
     address = models.JSONField(null=True, blank=True)
     is_published = models.BooleanField(default=True)
+    feed_customer_names = models.CharField(
+        "customer names in staff calendar feeds", max_length=16, choices=FeedNames.choices,
+        default=FeedNames.FIRST_INITIAL,
+        help_text="How staff calendar feeds name the customer of this location's appointments.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The address (free-form JSON) as lines: the usual keys in order, then any other text values."""
+        address = self.address
+        if not address:
+            return []
+        if not isinstance(address, dict):
+            return [str(address)]
+        known = [str(address[key]) for key in ADDRESS_KEYS if address.get(key)]
+        return known + [str(v) for k, v in address.items() if k not in ADDRESS_KEYS and isinstance(v, str) and v]
 
 
 class LocationNormalHour(NormalHoursBase):

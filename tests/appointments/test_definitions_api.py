@@ -36,6 +36,7 @@ DEFINITION_FIELDS = {
     "slot_interval_minutes", "booking_type", "allow_customer_booking", "allow_walk_in", "requires_staff",
     "customer_must_select_staff", "use_staff_from_location", "max_concurrent_bookings", "allow_waitlist",
     "allow_queue", "meta", *NOTIFICATION_FIELDS, "has_booking_questionnaire", "created_at", "updated_at",
+    "customer_cancel_notice_hours", "customer_reschedule_notice_hours",
     "normal_hours", "special_hours", "locations", "staff", "booking_questionnaire",
 }  # fmt: skip
 NORMAL_HOUR_FIELDS = {

@@ -88,7 +88,10 @@ def test_instant_booking_schedules_created_confirmed_and_the_reminder(location, 
     assert confirmed.key == f"appointment:{appointment.pk}:confirmed:{target.pk}"
     assert confirmed.location_id == location.pk
     assert confirmed.next_attempt_at == confirmed.due_at
-    assert confirmed.context == {
+    context = dict(confirmed.context)
+    # The customer's signed links (docs/customer-links.md; tests/appointments/test_customer_links.py).
+    assert set(context.pop("links")) == {"view", "reschedule", "cancel", "calendar"}
+    assert context == {
         "summary": {"what": "Fitting", "where": "Fitzroy", "when": "2025-06-16 10:00", "zone": "Australia/Melbourne"},
         "appointment": {
             "id": appointment.pk, "status": "confirmed", "scheduled_start_at": "2025-06-16T00:00:00Z",

@@ -89,10 +89,12 @@ def test_every_events_default_message_renders_from_a_real_context_with_nothing_e
         assert " on " in subject and "()" not in body and " at ," not in body, (row.event, subject, body)
 
     offer = Notification.objects.get(event=Event.WAITLIST_OFFER)
+    links = offer.context["links"]  # the customer's signed links (docs/customer-links.md)
     assert rendered(offer) == (
         "A slot is available: Fitting on 2026-12-08 10:00",
         "Hello Noah,\n\nA slot is available: Fitting at Fitzroy,\n2026-12-08 10:00 (Australia/Melbourne).\n"
-        "The place is held for you until 2026-12-01 11:15 (Australia/Melbourne).\n",
+        "The place is held for you until 2026-12-01 11:15 (Australia/Melbourne).\n"
+        f"\nClaim this place: {links['claim']}\nDecline it: {links['decline']}\n",
     )
 
 
@@ -106,6 +108,9 @@ def test_a_booking_made_in_utc_is_told_to_the_customer_in_the_locations_time(api
     [message] = smtp_server.messages
     assert message["Subject"] == "Appointment booked: Fitting on 2026-12-08 10:00"
     text = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    links = Notification.objects.get(event=Event.CREATED).context["links"]  # docs/customer-links.md
     assert text.get_payload(decode=True).decode().replace("\r\n", "\n") == (
         "Hello Ada,\n\nAppointment booked: Fitting at Fitzroy,\n2026-12-08 10:00 (Australia/Melbourne).\n"
+        f"\nSee your appointment: {links['view']}\nReschedule: {links['reschedule']}\nCancel: {links['cancel']}\n"
+        f"Add to your calendar: {links['calendar']}\n"
     )

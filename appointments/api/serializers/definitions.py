@@ -53,6 +53,8 @@ RULE_FIELDS = (
     "allow_walk_in", "requires_staff", "customer_must_select_staff", "use_staff_from_location",
     "max_concurrent_bookings", "allow_waitlist", "allow_queue", "meta",
 )  # fmt: skip
+# What customers may do from the links in their messages (docs/customer-links.md); not part of Omneo's resource.
+LINK_FIELDS = ("customer_cancel_notice_hours", "customer_reschedule_notice_hours")
 
 
 class DefinitionNormalHourSerializer(OutputModelSerializer):
@@ -165,8 +167,8 @@ class DefinitionSerializer(StaffOnlyNotesMixin, OutputModelSerializer):
     class Meta:
         model = AppointmentDefinition
         fields = ("id", "handle", "name", *TEXT_FIELDS, "visibility_condition", "queue_code", *RULE_FIELDS,
-                  *NOTIFICATION_FIELDS, "has_booking_questionnaire", "created_at", "updated_at", "normal_hours",
-                  "special_hours", "locations", "staff", "booking_questionnaire")  # fmt: skip
+                  *LINK_FIELDS, *NOTIFICATION_FIELDS, "has_booking_questionnaire", "created_at", "updated_at",
+                  "normal_hours", "special_hours", "locations", "staff", "booking_questionnaire")  # fmt: skip
 
     @extend_schema_field(
         {
@@ -201,9 +203,9 @@ class DefinitionInput(serializers.ModelSerializer):
 
     class Meta:
         model = AppointmentDefinition
-        fields = ("handle", "name", *TEXT_FIELDS, "visibility_condition", *RULE_FIELDS, *NOTIFICATION_FIELDS,
-                  "normal_hours", "special_hours", "location_ids", "staff_ids", "booking_questionnaire",
-                  "booking_questionnaire_id")  # fmt: skip
+        fields = ("handle", "name", *TEXT_FIELDS, "visibility_condition", *RULE_FIELDS, *LINK_FIELDS,
+                  *NOTIFICATION_FIELDS, "normal_hours", "special_hours", "location_ids", "staff_ids",
+                  "booking_questionnaire", "booking_questionnaire_id")  # fmt: skip
         extra_kwargs = {
             "booking_type": {"required": True},
             **{name: {"allow_null": True, "required": False} for name in TEXT_FIELDS},
