@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from appointments.enums import BookingType
-from config.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 
 class Purpose(StrEnum):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from appointments.enums import OfferStatus, QueueStatus
 from appointments.models import QueueEntry, WaitlistOffer
-from directory.console import Card, Link, console_link, dashboard_card, locations_for
+from directory.admin_base import Card, Link, console_link, dashboard_card, locations_for
 from directory.models import Location
 
 

@@ -106,7 +106,7 @@ def seed(appointments: int, rng: random.Random) -> dict:
     call_command("migrate", verbosity=0, interactive=False)
     from appointments.models import AppointmentDefinition, DefinitionLocation
     from appointments.services.booking import appointment_book, booking_request
-    from config.errors import DomainError
+    from core.errors import DomainError
     from directory.enums import DayOfWeek, Scope, TokenKind
     from directory.models import Location, LocationNormalHour, Profile, ProfileNormalHour, StaffAssignment
     from directory.services.tokens import token_issue

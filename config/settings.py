@@ -62,8 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.api.middleware.ApiJsonErrorsMiddleware",
-    "config.api.middleware.ApiQueryStringMiddleware",
+    "core.api.middleware.ApiJsonErrorsMiddleware",
+    "core.api.middleware.ApiQueryStringMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,12 +163,12 @@ UNFOLD = {
     "SITE_URL": "/api/docs/",
     "SITE_FAVICONS": [{"rel": "icon", "type": "image/svg+xml", "href": lambda request: "/static/console/favicon.svg"}],
     "SHOW_VIEW_ON_SITE": False,
-    "DASHBOARD_CALLBACK": "directory.console.dashboard_context",
+    "DASHBOARD_CALLBACK": "directory.admin_base.dashboard_context",
     "STYLES": [lambda request: "/static/console/console.css"],
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": True,
-        "navigation": "directory.console.sidebar_navigation",
+        "navigation": "directory.admin_base.sidebar_navigation",
     },
 }
 
@@ -180,26 +180,26 @@ if os.environ.get("CACHE_URL"):
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.api.auth.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "directory.auth.BearerTokenAuthentication",
+        "directory.auth.SessionPrincipalAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ScopePermission"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.OmneoPagination",
-    "DEFAULT_FILTER_BACKENDS": ["config.api.filters.OmneoFilterBackend", "config.api.filters.OmneoSortBackend"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopePermission"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.OmneoPagination",
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.OmneoFilterBackend", "core.api.filters.OmneoSortBackend"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["config.api.parsers.GuardedJSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.GuardedJSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.TokenRateThrottle"],
     # Per token (docs/operations.md "Throttling"): integrations, admin sessions and anonymous callers share the
     # API_RATE_LIMIT figure; a customer token (one person's app) gets the smaller API_CUSTOMER_RATE_LIMIT.
     "DEFAULT_THROTTLE_RATES": {
         "token": os.environ.get("API_RATE_LIMIT", "6000/min"),
         "customer": os.environ.get("API_CUSTOMER_RATE_LIMIT", "600/min"),
     },
-    "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "config.api.schema.OmneoAutoSchema",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.OmneoAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%SZ",
     "TIME_FORMAT": "%H:%M:%S",
@@ -215,7 +215,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "PREPROCESSING_HOOKS": ["config.api.schema.drop_trailing_slash_aliases"],
+    "PREPROCESSING_HOOKS": ["core.api.schema.drop_trailing_slash_aliases"],
     # Several models have a `status`: each choice set gets its own component name.
     "ENUM_NAME_OVERRIDES": {
         "AppointmentStatusEnum": "appointments.enums.AppointmentStatus",

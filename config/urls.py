@@ -3,9 +3,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-import config.api.schema  # noqa: F401  (registers the bearer scheme with drf-spectacular)
+import core.api.schema  # noqa: F401  (registers the bearer scheme with drf-spectacular)
 from appointments.admin.reports import daily_report_view
-from config.api.index import ApiIndexView
+from core.api.index import ApiIndexView
 
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages without an icon link (the API's JSON, the schema); the console's icon.

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from directory.console import (
+from directory.admin_base import (
     ConsoleModelAdmin,
     ConsoleStackedInline,
     ConsoleTabularInline,

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from core.principal import ADMIN_SCOPE, PrincipalKind
+
 
 class DayOfWeek(models.TextChoices):
     MON = "MON", "Monday"
@@ -32,14 +34,14 @@ class RoleType(models.TextChoices):
 
 
 class TokenKind(models.TextChoices):
-    INTEGRATION = "integration", "Integration"
-    CUSTOMER = "customer", "Customer"
+    INTEGRATION = PrincipalKind.INTEGRATION.value, "Integration"
+    CUSTOMER = PrincipalKind.CUSTOMER.value, "Customer"
 
 
 class Scope(models.TextChoices):
     """What an integration token may do. `<area>:write` implies `<area>:read`; `admin` implies everything."""
 
-    ADMIN = "admin", "Everything"
+    ADMIN = ADMIN_SCOPE, "Everything"
     LOCATIONS_READ = "locations:read", "Read locations and staff assignments"
     LOCATIONS_WRITE = "locations:write", "Change locations and staff assignments"
     PROFILES_READ = "profiles:read", "Read profiles and staff hours"

@@ -45,7 +45,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 # What a staff user's session may do through /api/v3: an API scope is granted when the user holds every Django
-# permission listed for it (config/api/auth.py principal_of asks staff_api_scopes). A read scope follows the
+# permission listed for it (directory/auth.py SessionPrincipalAuthentication asks staff_api_scopes). A read scope follows the
 # area's main model; a write scope needs add, change and delete of every model the area writes, because one
 # scope covers them all (appointments:write also edits definitions, questionnaires and visits). So an Operator
 # reads locations, profiles and appointments through the API and changes nothing there; a Manager may do

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from config.reads import row_by
+from core.reads import row_by
 from directory.enums import DayOfWeek
 from directory.hours import Schedule, SpecialHours, WeeklyHours
 from directory.models import ApiToken, Location, OperatorAccess

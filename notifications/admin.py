@@ -6,9 +6,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from config.errors import DomainError
-from config.localtime import local_label
-from directory.console import ConsoleModelAdmin, ConsoleTabularInline, Link, console_link
+from core.errors import DomainError
+from core.localtime import local_label
+from directory.admin_base import ConsoleModelAdmin, ConsoleTabularInline, Link, console_link
 from notifications.models import DeliveryAttempt, Notification, Target
 from notifications.services.dispatch import target_send_test
 from notifications.services.scheduling import notifications_cancel_rows, notifications_retry_now
@@ -93,7 +93,7 @@ class TargetAdmin(ConsoleModelAdmin):
         return bool(obj.secret)
 
     def save_model(self, request, obj, form, change):
-        from config.errors import DomainError  # noqa: PLC0415
+        from core.errors import DomainError  # noqa: PLC0415
 
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
         try:

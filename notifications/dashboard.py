@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.console import Card, dashboard_card
+from directory.admin_base import Card, dashboard_card
 from notifications.models import Notification
 from notifications.selectors import OVERDUE_AFTER, outbox_problems
 

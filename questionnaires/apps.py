@@ -13,7 +13,7 @@ class QuestionnairesConfig(AppConfig):
         register_destination("profile", routing.write_profile_field, routing.check_profile_target)
         register_destination("rating", routing.write_rating, routing.check_rating_target)
 
-        from directory.console import Link, console_link, dashboard_card
+        from directory.admin_base import Link, console_link, dashboard_card
         from questionnaires.admin.responses import feedback_cards
 
         dashboard_card(section="Feedback", order=60)(feedback_cards)

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from config.localtime import utc_iso
+from core.localtime import utc_iso
 from questionnaires.enums import SELECT_TYPES, QuestionType
 
 PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]{4,30}$")

@@ -8,9 +8,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from config.localtime import local_label
+from core.localtime import local_label
+from directory.admin_base import ConsoleModelAdmin, ReportRangeForm, csv_response, with_param
 from directory.charts import bar_chart, day_lines
-from directory.console import ConsoleModelAdmin, ReportRangeForm, csv_response, with_param
 from visits.enums import VisitSource
 from visits.models import Visit
 from visits.selectors import footfall_for

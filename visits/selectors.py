@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 
-from config.errors import ValidationFailed
+from core.errors import ValidationFailed
 from directory.models import Location
 from visits.enums import VisitSource
 from visits.models import Visit

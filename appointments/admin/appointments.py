@@ -14,8 +14,8 @@ from import_export import fields as export_fields
 from import_export import resources
 from unfold.decorators import display
 
-from appointments.admin.console import ConsolePages
 from appointments.admin.customer_links import CustomerLinkInline
+from appointments.admin.front_desk import ConsolePages
 from appointments.enums import AppointmentStatus
 from appointments.models import Appointment, AppointmentEvent
 from appointments.services.booking import appointment_book, booking_request
@@ -25,9 +25,9 @@ from appointments.services.lifecycle import (
     appointment_transition,
     appointment_update,
 )
-from config.errors import DomainError
-from config.localtime import local_day_bounds, local_label, localize
-from directory.console import ActorColumn, ConsoleTabularInline, ExportableConsoleAdmin, actor_of
+from core.errors import DomainError
+from core.localtime import local_day_bounds, local_label, localize
+from directory.admin_base import ActorColumn, ConsoleTabularInline, ExportableConsoleAdmin, actor_of
 from directory.models import Location
 
 # API field names a service error may name -> the admin form's field names.

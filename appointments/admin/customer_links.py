@@ -8,8 +8,8 @@ from django.utils.dateparse import parse_datetime
 
 from appointments.models import CustomerLink
 from appointments.services.customer_links import USE
-from config.localtime import local_label
-from directory.console import ConsoleTabularInline
+from core.localtime import local_label
+from directory.admin_base import ConsoleTabularInline
 from directory.models import AuditRecord
 from notifications.models import Notification
 

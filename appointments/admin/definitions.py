@@ -18,8 +18,8 @@ from appointments.models import (
     DefinitionSpecialHour,
     DefinitionStaff,
 )
-from config.errors import DomainError
-from directory.console import ConsoleTabularInline, ExportableConsoleAdmin, console_today, locations_for
+from core.errors import DomainError
+from directory.admin_base import ConsoleTabularInline, ExportableConsoleAdmin, console_today, locations_for
 from directory.models import Location, Profile
 
 

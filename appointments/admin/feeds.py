@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from appointments.models import CalendarFeed
 from appointments.services.feeds import feed_issue, feed_revoke
-from config.errors import DomainError
-from config.localtime import local_label
-from directory.console import ConsoleModelAdmin, Link, actor_of, console_link
+from core.errors import DomainError
+from core.localtime import local_label
+from directory.admin_base import ConsoleModelAdmin, Link, actor_of, console_link
 
 console_link(Link("Setup", "Calendar feeds", "admin:appointments_calendarfeed_changelist", "calendar_month",
                   "appointments.view_calendarfeed", 40))  # fmt: skip

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.template.response import TemplateResponse
 
 from appointments.services.privacy import profile_erase
-from directory.console import actor_of, console_action
+from directory.admin_base import actor_of, console_action
 
 CONFIRMED = "erase-confirmed"
 

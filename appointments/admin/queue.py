@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 
 from appointments.enums import QueueStatus
 from appointments.models import QueueEntry, QueueEvent
-from appointments.queue_selectors import queue_entries, queue_figures
+from appointments.selectors.queue import queue_entries, queue_figures
 from appointments.services.queue import queue_transition
-from config.errors import DomainError
-from config.localtime import local_label
-from directory.console import ActorColumn, ConsoleModelAdmin, ConsoleTabularInline, actor_of, locations_for
+from core.errors import DomainError
+from core.localtime import local_label
+from directory.admin_base import ActorColumn, ConsoleModelAdmin, ConsoleTabularInline, actor_of, locations_for
 from directory.models import Location
 
 BOARD_REFRESH_SECONDS = 10

@@ -1,6 +1,6 @@
 """The console's morning report: per location (or all of the user's) and range of local days, appointments by
 status, the no-show rate, the average queue wait and service time, footfall and NPS, each as a chart, with a table
-and a CSV download. The figures come from `appointments.kpis.daily_report`, which reuses the API's reports."""
+and a CSV download. The figures come from `appointments.selectors.kpis.daily_report`, which reuses the API's reports."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from appointments.enums import AppointmentStatus
-from appointments.kpis import daily_report
+from appointments.selectors.kpis import daily_report
+from directory.admin_base import Link, ReportRangeForm, console_link, csv_response, with_param
 from directory.charts import bar_chart, day_lines
-from directory.console import Link, ReportRangeForm, console_link, csv_response, with_param
 from directory.selectors import location_ids_for
 from visits.enums import VisitSource
 

@@ -8,9 +8,9 @@ from django.db.models import Prefetch
 from appointments.enums import HOLDING_STATUSES, OfferStatus, WaitlistStatus
 from appointments.models import Appointment, WaitlistEntry, WaitlistEvent, WaitlistOffer
 from appointments.services.waitlist import waitlist_transition
-from config.errors import DomainError
-from config.localtime import local_label
-from directory.console import ActorColumn, ConsoleModelAdmin, ConsoleTabularInline, actor_of
+from core.errors import DomainError
+from core.localtime import local_label
+from directory.admin_base import ActorColumn, ConsoleModelAdmin, ConsoleTabularInline, actor_of
 
 
 def local(value, tz) -> str:

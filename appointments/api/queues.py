@@ -8,14 +8,14 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from appointments import queue_selectors
 from appointments.api.serializers import AppointmentSerializer, LocationBriefSerializer, PersonSerializer
 from appointments.enums import QueueStatus
 from appointments.models import QueueEntry
 from appointments.selectors import appointments_with_relations
+from appointments.selectors import queue as queue_selectors
 from appointments.services.queue import queue_convert, queue_delete, queue_join, queue_update
-from config.api.serializers import InputSerializer, OutputModelSerializer
-from config.api.views import ResourceViewSet
+from core.api.serializers import InputSerializer, OutputModelSerializer
+from core.api.views import ResourceViewSet
 from directory.api.views import ProfileScopeMixin
 
 

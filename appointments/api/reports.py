@@ -6,10 +6,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from appointments.kpis import appointment_report
-from config.api.fields import ApiDateField
-from config.api.serializers import InputSerializer, OutputSerializer
-from config.api.views import ResourceViewSet
+from appointments.selectors.kpis import appointment_report
+from core.api.fields import ApiDateField
+from core.api.serializers import InputSerializer, OutputSerializer
+from core.api.views import ResourceViewSet
 from directory.models import Location
 
 

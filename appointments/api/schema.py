@@ -1,4 +1,4 @@
-"""What the OpenAPI schema says about the appointment views' own actions (config.api.schema does the rest)."""
+"""What the OpenAPI schema says about the appointment views' own actions (core.api.schema does the rest)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 from appointments.api import queues, reports, views, waitlists
-from config.api.routing import resource, route
+from core.api.routing import resource, route
 
 D = "appointment-definitions"
 definition = views.DefinitionViewSet

@@ -35,8 +35,8 @@ from appointments.services.idempotency import (
 )
 from appointments.services.lifecycle import EDITABLE, appointment_delete, appointment_update
 from appointments.services.links import appointment_link, appointment_unlink
-from config.api.views import RecordViewSet, ResourceViewSet
-from config.records import record_delete, record_update
+from core.api.views import RecordViewSet, ResourceViewSet
+from core.records import record_delete, record_update
 from directory.api.views import ProfileScopeMixin
 from questionnaires.api.serializers import form_body
 from questionnaires.selectors import active_form, booking_form_prefetch

@@ -20,11 +20,11 @@ from appointments.services.waitlist import (
     waitlist_join,
     waitlist_update,
 )
-from config.api.fields import LocalDateTimeField
-from config.api.serializers import InputSerializer, OutputModelSerializer
-from config.api.timezones import TimeZoneSerializerField
-from config.api.views import ResourceViewSet
-from config.localtime import utc_iso
+from core.api.fields import LocalDateTimeField
+from core.api.serializers import InputSerializer, OutputModelSerializer
+from core.api.timezones import TimeZoneSerializerField
+from core.api.views import ResourceViewSet
+from core.localtime import utc_iso
 from directory.api.views import ProfileScopeMixin
 
 

@@ -17,9 +17,9 @@ from appointments.models import Appointment, AppointmentEvent
 from appointments.selectors import linked_location
 from appointments.services import notify
 from appointments.services.reservation import SlotUnavailable, bookable_at, is_overlap_violation, reserve
-from config.errors import Forbidden, ValidationFailed
-from config.localtime import localize
-from config.reads import row_by
+from core.errors import Forbidden, ValidationFailed
+from core.localtime import localize
+from core.reads import row_by
 from directory.models import Profile
 from questionnaires.selectors import active_form
 from questionnaires.services.submissions import clean_answers, submission_write

@@ -20,8 +20,8 @@ from appointments.models import Appointment, WaitlistEntry, WaitlistOffer
 from appointments.services.customer_links import CHANGEABLE, link_used, resolve
 from appointments.services.lifecycle import appointment_reschedule, appointment_transition
 from appointments.services.waitlist import waitlist_claim, waitlist_decline
-from config.errors import ValidationFailed
-from config.localtime import local_label, utc_iso
+from core.errors import ValidationFailed
+from core.localtime import local_label, utc_iso
 
 VERBS = {LinkPurpose.CANCEL: "cancelled", LinkPurpose.RESCHEDULE: "rescheduled"}
 

@@ -22,8 +22,8 @@ from django.urls import reverse
 from appointments.enums import APPOINTMENT_PURPOSES, OFFER_PURPOSES, ONE_TIME_PURPOSES, LinkPurpose
 from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment, CustomerLink, WaitlistOffer
-from config.errors import DomainError
-from config.localtime import local_label
+from core.errors import DomainError
+from core.localtime import local_label
 from directory.services.audit import audit_record
 
 SALT = "appointments.customer-link."

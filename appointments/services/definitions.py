@@ -11,8 +11,8 @@ from appointments.models import (
     DefinitionSpecialHour,
     DefinitionStaff,
 )
-from config.errors import Conflict, DomainError, ValidationFailed
-from config.records import record_create, record_update
+from core.errors import Conflict, DomainError, ValidationFailed
+from core.records import record_create, record_update
 from questionnaires.enums import Purpose
 from questionnaires.models import Questionnaire
 from questionnaires.services.questionnaires import questionnaire_create

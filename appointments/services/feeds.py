@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appointments.models import CalendarFeed
-from config.errors import ValidationFailed
+from core.errors import ValidationFailed
 from directory.models import Location, Profile
 from directory.selectors import token_hash
 from directory.services.audit import audit_record

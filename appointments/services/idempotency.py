@@ -8,7 +8,7 @@ import json
 from django.db import IntegrityError, transaction
 
 from appointments.models import IdempotencyRecord
-from config.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 
 
 def request_fingerprint(method: str, path: str, body) -> str:

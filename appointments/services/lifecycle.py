@@ -14,8 +14,8 @@ from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment, AppointmentEvent
 from appointments.services import followups, notify
 from appointments.services.reservation import SlotUnavailable, is_overlap_violation, reserve
-from config.errors import Forbidden, NotFound, ValidationFailed
-from config.localtime import local_moment, localize, utc_iso
+from core.errors import Forbidden, NotFound, ValidationFailed
+from core.localtime import local_moment, localize, utc_iso
 from directory.services.audit import audit_record
 
 ALLOWED: dict[str, frozenset[str]] = {

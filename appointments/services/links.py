@@ -7,7 +7,7 @@ import uuid
 from django.db import transaction
 
 from appointments.models import AppointmentLink
-from config.errors import ValidationFailed
+from core.errors import ValidationFailed
 from directory.models import Profile
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from appointments.enums import AppointmentStatus
 from appointments.models import Appointment
 from appointments.services.lifecycle import appointment_transition
-from config.errors import DomainError
+from core.errors import DomainError
 
 SYSTEM = "system"
 

@@ -17,7 +17,7 @@ from appointments.enums import NOTIFICATION_EVENTS
 from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment
 from appointments.services import customer_links
-from config.localtime import utc_iso
+from core.localtime import utc_iso
 from notifications.enums import Event
 from notifications.services.scheduling import (
     Planned,

@@ -26,7 +26,7 @@ from appointments.admission import Purpose, admitted
 from appointments.enums import OfferStatus, WaitlistStatus
 from appointments.models import DefinitionLocation, WaitlistEntry, WaitlistEvent, WaitlistOffer
 from appointments.services import notify
-from config.localtime import utc_iso
+from core.localtime import utc_iso
 from directory.models import Profile
 
 logger = logging.getLogger("appointments.waitlist")

@@ -30,7 +30,7 @@ from appointments.models import (
 from appointments.services.customer_links import links_revoke
 from appointments.services.notify import OFFER_SUBJECT
 from appointments.services.notify import SUBJECT as APPOINTMENT_SUBJECT
-from config.export import plain, row
+from core.export import plain, row
 from directory.services.audit import audit_record
 from directory.services.privacy import (
     SUBJECT,

@@ -12,7 +12,7 @@ from appointments.enums import AppointmentStatus, QueueStatus
 from appointments.enums import QueueStatus as Q
 from appointments.models import Appointment, AppointmentDefinition, AppointmentEvent, QueueEntry, QueueEvent
 from appointments.selectors import linked_location
-from config.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from directory.models import Profile
 from visits.services.visits import visit_link_appointment, visit_record_served
 

@@ -35,15 +35,15 @@ from appointments.selectors import (
     load_occupancy,
     rules_of,
 )
-from config.errors import Conflict, ValidationFailed
-from config.localtime import local_moment
-from config.reads import Select
+from core.errors import Conflict, ValidationFailed
+from core.localtime import local_moment
+from core.reads import Select
 from directory.models import Location, Profile
 
 RETRY_AFTER_SECONDS = 1
 
 
-# The locks and the staff re-check run on every booking: prebuilt SQL (config.reads.Select). FOR UPDATE is
+# The locks and the staff re-check run on every booking: prebuilt SQL (core.reads.Select). FOR UPDATE is
 # dropped on SQLite, whose IMMEDIATE transactions already serialise writers.
 LINK_LOCK = Select(DefinitionLocation, ("id",), (("definition", "="), ("location", "="), ("is_active", "=")), lock=True)
 STAFF_LOCK = Select(Profile, ("id",), (("id", "="),), lock=True)

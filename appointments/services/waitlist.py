@@ -14,8 +14,8 @@ from appointments.models import Appointment, AppointmentDefinition, WaitlistEntr
 from appointments.selectors import linked_location
 from appointments.services.booking import appointment_book, booking_request
 from appointments.services.offers import offer_close, offer_place, open_offer_locked, place_of
-from config.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from config.localtime import localize
+from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.localtime import localize
 from directory.models import Profile
 
 ALLOWED: dict[str, frozenset[str]] = {W.ACTIVE: frozenset({W.FULFILLED, W.CANCELLED})}

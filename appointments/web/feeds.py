@@ -1,4 +1,4 @@
-"""/feeds/<secret>.ics: a staff member's or a location's appointments for calendar apps (appointments.feeds).
+"""/feeds/<secret>.ics: a staff member's or a location's appointments for calendar apps (appointments.selectors.feeds).
 
 The secret is the only key; an unknown or revoked one is a 404. Rate-limited per URL like the customer pages.
 """
@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from appointments.feeds import feed_ics, usable_feed
+from appointments.selectors.feeds import feed_ics, usable_feed
 from appointments.services.feeds import feed_fetched
 from appointments.web.limits import retry_after
 

@@ -1,5 +1,5 @@
 """CUSTOMER_LINK_RATE_LIMIT requests per secret (a link's token or a feed's URL) per window, counted in the default
-cache with the API throttle's counters (config.ratelimit)."""
+cache with the API throttle's counters (core.ratelimit)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 from django.conf import settings
 
-from config.ratelimit import parse_rate, window_hit
+from core.ratelimit import parse_rate, window_hit
 
 
 def retry_after(kind: str, secret: str) -> int | None:

@@ -23,8 +23,8 @@ from appointments.services import customer_actions as actions
 from appointments.services.customer_links import LinkRefused, live_paths, resolve
 from appointments.services.notify import appointment_context
 from appointments.web.limits import retry_after
-from config.errors import DomainError
-from config.localtime import local_label
+from core.errors import DomainError
+from core.localtime import local_label
 from notifications.channels.calendar import appointment_ics
 from questionnaires.selectors import answers_by_appointment
 

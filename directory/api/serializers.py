@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
-from config.api.fields import ApiDateTimeField, LenientDateField
-from config.api.serializers import OutputModelSerializer
-from config.api.timezones import TimeZoneSerializerField
+from core.api.fields import ApiDateTimeField, LenientDateField
+from core.api.serializers import OutputModelSerializer
+from core.api.timezones import TimeZoneSerializerField
 from directory.models import (
     ApiToken,
     Location,

@@ -1,4 +1,4 @@
-from config.api.routing import resource
+from core.api.routing import resource
 from directory.api import views
 
 urlpatterns = [

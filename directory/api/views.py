@@ -6,7 +6,7 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from config.api.views import RecordViewSet, ResourceViewSet
+from core.api.views import RecordViewSet, ResourceViewSet
 from directory.api import serializers as s
 from directory.enums import TokenKind
 from directory.models import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from config.records import record_create
+from core.records import record_create
 from directory.models import Location, LocationNormalHour, LocationSpecialHour
 
 

@@ -12,8 +12,8 @@ from datetime import datetime
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
-from config.errors import NotFound
-from config.export import row
+from core.errors import NotFound
+from core.export import row
 from directory.models import ApiToken, AuditRecord, Profile, StaffAssignment
 
 ERASED_PROFILE = {"first_name": "", "last_name": "", "email": "", "mobile_phone": "", "attributes": {}}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from config.errors import ValidationFailed
+from core.errors import ValidationFailed
 from directory.models import Profile
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from config.errors import ValidationFailed
+from core.errors import ValidationFailed
 from directory.enums import Scope, TokenKind
 from directory.models import ApiToken, Profile
 from directory.selectors import token_hash

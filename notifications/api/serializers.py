@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from config.api.serializers import OutputModelSerializer
+from core.api.serializers import OutputModelSerializer
 from notifications.models import Notification, Target
 
 TARGET_FIELDS = ("name", "handle", "channel", "url", "email", "subject", "template", "secret", "timeout_seconds",

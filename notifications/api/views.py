@@ -4,7 +4,7 @@ from django.db.models import BigIntegerField, Case, When
 from django.db.models.functions import Cast
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from config.api.views import ResourceViewSet
+from core.api.views import ResourceViewSet
 from notifications.api import serializers as s
 from notifications.models import Notification, Target
 from notifications.services.targets import target_create, target_delete, target_update

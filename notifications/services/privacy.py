@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from config.export import row
+from core.export import row
 from notifications.models import DeliveryAttempt, Notification
 from notifications.services.scheduling import cancel_unsent
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from config.errors import Conflict, ValidationFailed
-from config.records import record_create, record_update
+from core.errors import Conflict, ValidationFailed
+from core.records import record_create, record_update
 from notifications.channels.safety import UnsafeUrl, check_url
 from notifications.enums import Channel, Event
 from notifications.models import Target

@@ -12,8 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from config.errors import DomainError
-from directory.console import ConsoleModelAdmin
+from core.errors import DomainError
+from directory.admin_base import ConsoleModelAdmin
 from questionnaires.admin.questions import add_service_errors
 from questionnaires.models import Question, Questionnaire
 from questionnaires.selectors import active_form, form_of_version

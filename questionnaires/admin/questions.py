@@ -8,8 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from config.errors import DomainError
-from directory.console import BlankJSONFormField, ConsoleModelAdmin, ConsoleTabularInline
+from core.errors import DomainError
+from directory.admin_base import BlankJSONFormField, ConsoleModelAdmin, ConsoleTabularInline
 from questionnaires.enums import QuestionType
 from questionnaires.models import Question, QuestionVersion
 from questionnaires.services.questions import question_create, question_update

@@ -11,9 +11,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from config.localtime import local_label
-from directory.charts import bar_chart, day_lines
-from directory.console import (
+from core.localtime import local_label
+from directory.admin_base import (
     Card,
     ConsoleModelAdmin,
     ConsoleTabularInline,
@@ -22,6 +21,7 @@ from directory.console import (
     locations_for,
     with_param,
 )
+from directory.charts import bar_chart, day_lines
 from questionnaires.enums import MappingStatus, RatingScale
 from questionnaires.models import Answer, Rating, Submission
 from questionnaires.reports import rating_report

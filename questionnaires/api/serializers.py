@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from config.api.fields import ApiDateField
-from config.api.serializers import InputSerializer, OutputModelSerializer, OutputSerializer
+from core.api.fields import ApiDateField
+from core.api.serializers import InputSerializer, OutputModelSerializer, OutputSerializer
 from questionnaires.enums import LinkType, Purpose, QuestionType, WritePolicy
 from questionnaires.models import Question, Questionnaire, QuestionVersion, Rating, Submission
 

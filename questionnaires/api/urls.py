@@ -1,4 +1,4 @@
-from config.api.routing import resource, route
+from core.api.routing import resource, route
 from questionnaires.api import views
 
 MEMBER = {"get": "retrieve", "put": "update", "patch": "update"}

@@ -16,8 +16,8 @@ from drf_spectacular.utils import (
 from rest_framework import status
 from rest_framework.response import Response
 
-from config.api.views import ResourceViewSet
-from config.errors import ValidationFailed
+from core.api.views import ResourceViewSet
+from core.errors import ValidationFailed
 from directory.models import Location
 from directory.selectors import local_today
 from questionnaires import reports, selectors

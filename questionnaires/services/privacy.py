@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from config.export import row
+from core.export import row
 from questionnaires.enums import LinkType, MappingStatus, QuestionType
 from questionnaires.models import Answer, Rating, Submission
 

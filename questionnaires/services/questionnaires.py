@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from config.errors import ValidationFailed
-from config.records import record_create, record_update
+from core.errors import ValidationFailed
+from core.records import record_create, record_update
 from questionnaires.models import Question, Questionnaire, QuestionnaireSlot, QuestionnaireVersion, QuestionVersion
 
 SLOT_DEFAULTS = {"is_required": False, "page_title": "", "page_description": "", "visibility_condition": None}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from config.errors import ValidationFailed
-from config.records import record_create, record_update
+from core.errors import ValidationFailed
+from core.records import record_create, record_update
 from questionnaires.enums import LinkType
 from questionnaires.models import Question, QuestionVersion
 from questionnaires.routing import destination

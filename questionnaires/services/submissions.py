@@ -10,8 +10,8 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from config.errors import Forbidden, ValidationFailed
-from config.jsonlogic import condition_holds
+from core.errors import Forbidden, ValidationFailed
+from core.jsonlogic import condition_holds
 from directory.models import Location, Profile
 from questionnaires.models import Answer, QuestionnaireSlot, Submission
 from questionnaires.selectors import Form

@@ -15,7 +15,7 @@ import pytest
 
 from appointments.models import Appointment, AppointmentEvent
 from appointments.services.booking import BookingRequest, appointment_book
-from config.errors import DomainError
+from core.errors import DomainError
 from tests.factories import (
     AppointmentFactory,
     DefinitionFactory,

@@ -150,7 +150,7 @@ def test_only_a_hash_is_stored_and_a_revoked_or_unknown_feed_is_a_404(shop, at_n
 
 
 def test_a_feed_is_for_one_staff_member_or_one_location(shop):
-    from config.errors import ValidationFailed
+    from core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
         feed_issue(staff=shop.grace, location=shop.location)

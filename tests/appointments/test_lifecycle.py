@@ -14,7 +14,7 @@ import pytest
 
 from appointments.models import Appointment, AppointmentEvent
 from appointments.services.lifecycle import appointment_reschedule, appointment_transition, appointment_update
-from config.errors import DomainError
+from core.errors import DomainError
 from tests.factories import (
     AppointmentFactory,
     DefinitionFactory,

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from appointments.models import Appointment, AppointmentEvent
 from appointments.services.lifecycle import appointment_transition, check_move_time
-from config.errors import DomainError
+from core.errors import DomainError
 from tests.factories import AppointmentFactory, DefinitionFactory, LocationFactory
 
 MELBOURNE = ZoneInfo("Australia/Melbourne")

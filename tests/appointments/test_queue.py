@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appointments.models import Appointment, QueueEntry, QueueEvent
-from appointments.queue_selectors import queue_entries, queue_figures
+from appointments.selectors.queue import queue_entries, queue_figures
 from appointments.services.queue import queue_convert, queue_join, queue_transition
-from config.errors import DomainError
+from core.errors import DomainError
 from directory.enums import DayOfWeek
 from tests.appointments.factories import QueueEntryFactory
 from tests.factories import (

@@ -33,7 +33,7 @@ from appointments.models import (
 from appointments.models.schedule import ROW_ID, schedule_changed, schedule_sources
 from appointments.services.booking import BookingRequest, appointment_book
 from appointments.services.reservation import bookable_at
-from config.errors import ValidationFailed
+from core.errors import ValidationFailed
 from directory.models import (
     Location,
     LocationNormalHour,

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from appointments.api.serializers import SlotSerializer
 from appointments.availability import Slot
-from config.localtime import utc_iso
+from core.localtime import utc_iso
 
 ZONES = sorted(available_timezones() - {"localtime", "Factory"})
-# Hypothesis takes naive bounds and adds the zone: the API's window, 1900-2999 (config.api.fields).
+# Hypothesis takes naive bounds and adds the zone: the API's window, 1900-2999 (core.api.fields).
 INSTANTS = st.datetimes(
     min_value=datetime(1900, 1, 2),  # noqa: DTZ001
     max_value=datetime(2999, 12, 30),  # noqa: DTZ001

@@ -25,7 +25,7 @@ from appointments.services.waitlist import (
     waitlist_join,
     waitlist_transition,
 )
-from config.errors import DomainError
+from core.errors import DomainError
 from directory.enums import DayOfWeek
 from tests.appointments.factories import WaitlistEntryFactory
 from tests.factories import (

@@ -20,8 +20,8 @@ from django.test import RequestFactory, override_settings
 from django.urls import include, path
 from django.utils import timezone
 
-from config.api.middleware import ApiJsonErrorsMiddleware
-from config.api.throttling import TokenRateThrottle
+from core.api.middleware import ApiJsonErrorsMiddleware
+from core.api.throttling import TokenRateThrottle
 from directory.api.views import LocationViewSet
 from directory.enums import Scope
 from directory.models import Location

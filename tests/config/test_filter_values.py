@@ -12,7 +12,7 @@ from django.urls import get_resolver
 from django.urls.resolvers import URLResolver
 from drf_spectacular.generators import SchemaGenerator
 
-from config.api.filters import allowed_ops, model_choices
+from core.api.filters import allowed_ops, model_choices
 from tests.config.test_conventions import assert_error
 from tests.factories import LocationFactory, ProfileFactory
 from tests.questionnaires.factories import QuestionnaireFactory

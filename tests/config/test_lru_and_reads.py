@@ -1,4 +1,4 @@
-"""The per-process LRU (config.lru) and the prebuilt-SQL reads (config.reads) used on the booking path."""
+"""The per-process LRU (core.lru) and the prebuilt-SQL reads (core.reads) used on the booking path."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from appointments.models import AppointmentDefinition, ScheduleVersion
-from config.lru import LRU, from_row_values, row_values
-from config.reads import Select, row_by, scalar_by
+from core.lru import LRU, from_row_values, row_values
+from core.reads import Select, row_by, scalar_by
 from directory.models import ApiToken, Profile
 from tests.factories import DefinitionFactory, ProfileFactory
 

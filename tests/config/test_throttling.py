@@ -16,7 +16,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from config.api.throttling import TokenRateThrottle
+from core.api.throttling import TokenRateThrottle
 from tests.conftest import BearerClient
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -120,8 +120,8 @@ class TestPerToken:
 SPEND = """
 import json, django
 django.setup()
-from config.api.auth import Principal
-from config.api.throttling import TokenRateThrottle
+from core.principal import Principal
+from core.api.throttling import TokenRateThrottle
 
 class Request:
     user = Principal(kind={kind!r}, actor="subprocess", token_id={token_id})

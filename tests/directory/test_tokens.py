@@ -12,8 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from config.api.fields import OUT_OF_RANGE
-from config.errors import ValidationFailed
+from core.api.fields import OUT_OF_RANGE
+from core.errors import ValidationFailed
 from directory.enums import Scope, TokenKind
 from directory.models import (
     ApiToken,

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, ManagementUtility, call_command
 from django.db import IntegrityError, connection, transaction
 
-from appointments.reports import capacity_audit
+from appointments.selectors.reports import capacity_audit
 from tests.factories import AppointmentFactory, DefinitionFactory, LocationFactory, ProfileFactory
 
 COMMANDS = {

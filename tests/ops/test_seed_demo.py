@@ -15,7 +15,7 @@ from django.core.management import call_command
 from appointments.demo_large import MARK, seed_large
 from appointments.enums import HOLDING_STATUSES, TERMINAL_STATUSES
 from appointments.models import Appointment, AppointmentDefinition
-from appointments.reports import capacity_audit
+from appointments.selectors.reports import capacity_audit
 from directory.demo import CUSTOMERS, LOCATIONS, STAFF
 from directory.management.commands.seed_demo import DEMO_TOKEN_NAME
 from directory.models import ApiToken, Location, LocationNormalHour, Profile, ProfileNormalHour, StaffAssignment

@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from appointments.kpis import appointment_report
 from appointments.models import (
     AppointmentEvent,
     AppointmentLink,
@@ -16,8 +15,9 @@ from appointments.models import (
     QueueEvent,
     WaitlistEvent,
 )
+from appointments.selectors.kpis import appointment_report
 from appointments.services.privacy import profile_erase, scrub_context
-from config.errors import NotFound
+from core.errors import NotFound
 from directory.models import ApiToken, AuditRecord
 from questionnaires.models import Answer, Rating
 from questionnaires.reports import rating_report

@@ -45,7 +45,7 @@ OPERATIONS = schema_operations()
 # authorization.
 # fmt: off
 MATRIX: dict[str, str] = {
-    # The index reveals nothing and ignores the Authorization header (config/api/index.py).
+    # The index reveals nothing and ignores the Authorization header (core/api/index.py).
     "api_index": "200 200 200 200 200 200 200 200 200",
     "appointment_definitions_available_slots_create": "401 401 401 200 200 200 200 200 200",
     "appointment_definitions_available_slots_range_create": "401 401 401 200 200 200 200 200 200",

@@ -18,8 +18,8 @@ from django.apps import apps
 from django.urls import resolve
 from drf_spectacular.generators import SchemaGenerator
 
-from config.api.fields import OUT_OF_RANGE
-from config.api.parsers import MAX_JSON_DEPTH, NUL_MESSAGE, SURROGATE_MESSAGE
+from core.api.fields import OUT_OF_RANGE
+from core.api.parsers import MAX_JSON_DEPTH, NUL_MESSAGE, SURROGATE_MESSAGE
 from tests.appointments.factories import QueueEntryFactory, WaitlistEntryFactory
 from tests.factories import (
     AppointmentFactory,
@@ -197,7 +197,7 @@ def test_the_parser_enforces_the_limit_when_the_declared_length_lies(api, world,
     """Django checks CONTENT_LENGTH; the parser reads no more than the limit whatever the header says."""
     from io import BytesIO
 
-    from config.api.parsers import GuardedJSONParser, PayloadTooLarge
+    from core.api.parsers import GuardedJSONParser, PayloadTooLarge
 
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64
 
@@ -487,7 +487,7 @@ OVERLAP_FIRST = "2027-04-03T15:30:00Z"
 
 
 def local_time_fields(schema: dict):
-    """(method, path, field) for every body field documented as a local wall time (config.api.fields)."""
+    """(method, path, field) for every body field documented as a local wall time (core.api.fields)."""
     for method, path, op in write_operations(schema):
         for field, prop in body_properties(schema, op).items():
             if prop.get("description", "").startswith("'YYYY-MM-DD HH:MM:SS' local to"):
@@ -568,8 +568,8 @@ def test_the_local_time_conversion_itself_refuses_overflow():
     """The last guard, for callers that bypass the API's window (the console, imports)."""
     from zoneinfo import ZoneInfo
 
-    from config.errors import ValidationFailed
-    from config.localtime import localize
+    from core.errors import ValidationFailed
+    from core.localtime import localize
 
     wall_times = (("9999-12-31 23:00:00", "America/New_York"), ("0001-01-01 01:00:00", "Asia/Tokyo"))
     for text, zone in wall_times:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from config.api.fields import ApiDateField, LocalDateTimeField
-from config.api.serializers import InputSerializer, OutputModelSerializer, OutputSerializer
-from config.api.timezones import TimeZoneSerializerField
+from core.api.fields import ApiDateField, LocalDateTimeField
+from core.api.serializers import InputSerializer, OutputModelSerializer, OutputSerializer
+from core.api.timezones import TimeZoneSerializerField
 from directory.models import Location, Profile
 from visits.enums import VisitSource
 from visits.models import Visit

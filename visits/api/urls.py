@@ -1,4 +1,4 @@
-from config.api.routing import resource, route
+from core.api.routing import resource, route
 from visits.api import views
 
 urlpatterns = [

@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from config.api.views import ResourceViewSet
+from core.api.views import ResourceViewSet
 from directory.api.views import ProfileScopeMixin
 from visits import selectors
 from visits.api import serializers as s

@@ -15,8 +15,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from config.errors import DomainError
-from config.localtime import localize
+from core.errors import DomainError
+from core.localtime import localize
 from directory.models import Location, Profile
 from visits.enums import VisitSource
 from visits.models import Visit

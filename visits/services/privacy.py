@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from config.export import row
+from core.export import row
 from visits.models import Visit
 
 

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
-from config.errors import Conflict
-from config.localtime import localize
-from config.records import record_create, record_update
+from core.errors import Conflict
+from core.localtime import localize
+from core.records import record_create, record_update
 from visits.enums import VisitSource
 from visits.models import Visit
 

@@ -8,9 +8,9 @@ from rest_framework import serializers
 from appointments.api.serializers.definitions import DefinitionSummarySerializer
 from appointments.enums import AppointmentStatus
 from appointments.models import Appointment
-from config.api.fields import LocalDateTimeField
-from config.api.serializers import InputSerializer, OutputModelSerializer, OutputSerializer
-from config.api.timezones import TimeZoneSerializerField
+from core.api.fields import LocalDateTimeField
+from core.api.serializers import InputSerializer, OutputModelSerializer, OutputSerializer
+from core.api.timezones import TimeZoneSerializerField
 from directory.models import Location, Profile
 from questionnaires.api.serializers import AnswerSerializer
 from questionnaires.selectors import answers_by_appointment

@@ -16,9 +16,9 @@ from rest_framework import serializers
 from appointments.availability import Slot
 from appointments.models import AppointmentDefinition
 from appointments.selectors import EMPTY_DAY_MESSAGES
-from config.api.fields import ApiDateField
-from config.api.serializers import OutputSerializer
-from config.localtime import utc_iso
+from core.api.fields import ApiDateField
+from core.api.serializers import OutputSerializer
+from core.localtime import utc_iso
 from directory.models import Location, Profile
 
 _MINUTE = timedelta(minutes=1)

@@ -13,8 +13,8 @@ from appointments.models import (
     DefinitionSpecialHour,
     DefinitionStaff,
 )
-from config.api.fields import LenientDateField
-from config.api.serializers import OutputModelSerializer
+from core.api.fields import LenientDateField
+from core.api.serializers import OutputModelSerializer
 from directory.api.serializers import (
     HOUR_STAMPS,
     LocationSummarySerializer,

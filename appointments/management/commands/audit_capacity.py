@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from appointments.management.commands._options import date_range, iso_date
-from appointments.reports import capacity_audit
+from appointments.selectors.reports import capacity_audit
 from directory.models import Profile
 
 

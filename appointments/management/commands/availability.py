@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from appointments import selectors
 from appointments.models import AppointmentDefinition
-from config.errors import DomainError
+from core.errors import DomainError
 from directory.models import Location
 
 

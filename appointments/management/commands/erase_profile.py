@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from appointments.management.commands._options import command_actor
 from appointments.services.privacy import profile_erase, profile_erase_preview
-from config.errors import DomainError
+from core.errors import DomainError
 
 
 class Command(BaseCommand):

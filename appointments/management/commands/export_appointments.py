@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from appointments.management.commands._options import date_range, iso_date, location_by_key
-from appointments.reports import EXPORT_FIELDS, export_queryset, export_rows
+from appointments.selectors.reports import EXPORT_FIELDS, export_queryset, export_rows
 
 
 class Command(BaseCommand):

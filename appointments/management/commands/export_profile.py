@@ -6,7 +6,7 @@ from django.db import transaction
 
 from appointments.management.commands._options import command_actor
 from appointments.services.privacy import profile_export
-from config.errors import DomainError
+from core.errors import DomainError
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from django.db.models.functions import TruncDate
 
 from appointments.enums import AppointmentStatus
 from appointments.models import Appointment, QueueEntry
-from config.errors import ValidationFailed
+from core.errors import ValidationFailed
 from directory.models import Location
 from questionnaires.enums import RatingScale
 from questionnaires.reports import rating_report

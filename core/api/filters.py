@@ -26,8 +26,8 @@ from django.db.models import Q
 from django_filters.widgets import BooleanWidget
 from rest_framework.filters import BaseFilterBackend
 
-from config.api.fields import OUT_OF_RANGE, in_api_range
-from config.errors import ValidationFailed
+from core.api.fields import OUT_OF_RANGE, in_api_range
+from core.errors import ValidationFailed
 
 FILTER_PARAM = re.compile(r"^filter\[(?P<field>[^\]]+)\](?:\[(?P<op>[^\]]+)\])?$")
 OPS = ("eq", "ne", "gt", "gte", "lt", "lte", "in")

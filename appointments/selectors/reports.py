@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from appointments.enums import HOLDING_STATUSES
 from appointments.models import Appointment, AppointmentDefinition
-from config.localtime import utc_iso
+from core.localtime import utc_iso
 from directory.models import Location
 
 # Every time zone is within a day of UTC: a local date's appointments start inside this margin around its UTC day.

@@ -1,6 +1,6 @@
 """drf-spectacular glue: the bearer scheme, one path per endpoint, and the API's conventions applied to every operation.
 
-`OmneoAutoSchema` (the DEFAULT_SCHEMA_CLASS) describes what every view built on config.api.views really does, so a
+`OmneoAutoSchema` (the DEFAULT_SCHEMA_CLASS) describes what every view built on core.api.views really does, so a
 new endpoint is documented correctly without per-view boilerplate:
 
 - request bodies come from the view's `input_serializer_class` (create) or its partial form (update: PUT and PATCH
@@ -16,21 +16,29 @@ Views still declare what only they know (custom actions, their bodies) with `ext
 
 from __future__ import annotations
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance, is_list_serializer, is_serializer
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 
-from config.api.serializers import NullBlankMixin
+from core.api.serializers import NullBlankMixin
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "config.api.auth.BearerTokenAuthentication"
+    target_class = "directory.auth.BearerTokenAuthentication"
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer", "description": "An integration or customer token."}
+
+
+class SessionSchemeForSubclasses(SessionScheme):
+    """The console session, also when an app subclasses DRF's SessionAuthentication (directory.auth does)."""
+
+    match_subclasses = True
+    priority = -1
 
 
 def drop_trailing_slash_aliases(endpoints, **kwargs):
@@ -78,7 +86,7 @@ ERROR_DESCRIPTIONS = {
 
 
 def error_codes(*, method: str, path: str, public: bool, read_only_post: bool) -> list[str]:
-    """The error statuses an operation can answer, from how config.api handles every request.
+    """The error statuses an operation can answer, from how core.api handles every request.
 
     Authentication and scopes (401, 403) unless the view is public; a path parameter can miss (404); a body can
     be malformed (400), too large (413) or invalid (422), and so can any query string (400, 422); writes can conflict (409:
@@ -172,7 +180,7 @@ class OmneoAutoSchema(AutoSchema):
         if isinstance(field, serializers.TimeField) and schema.get("format") == "time":
             del schema["format"]
             schema.update({**WALL_TIME_SCHEMA, **schema})
-        # Output serializers turn "" into null (config.api.serializers.NullBlankMixin): say so.
+        # Output serializers turn "" into null (core.api.serializers.NullBlankMixin): say so.
         if (
             direction == "response"
             and getattr(field, "allow_blank", False)

@@ -10,8 +10,8 @@ from urllib.parse import unquote_to_bytes
 from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 
-from config.api.errors import CODES, envelope
-from config.api.parsers import NUL_MESSAGE, too_large
+from core.api.errors import CODES, envelope
+from core.api.parsers import NUL_MESSAGE, too_large
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from config.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 
 def localize(value: datetime, tz: ZoneInfo, field: str) -> datetime:
@@ -47,6 +47,6 @@ def utc_iso(value: datetime | None) -> str | None:
     """An instant as API.md writes it: UTC, whole seconds, `Z` ("2026-05-11T00:00:00Z"); None stays None.
 
     The one formatter for instants in API answers, event data and notification contexts."""
-    # isoformat() is C and several times faster than strftime; years are 1900-2999 (config.api.fields), so the two
+    # isoformat() is C and several times faster than strftime; years are 1900-2999 (core.api.fields), so the two
     # agree to the character.
     return None if value is None else value.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"

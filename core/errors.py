@@ -1,6 +1,6 @@
 """Domain errors raised by services and selectors.
 
-They carry an HTTP-neutral meaning; config.api.errors turns them into the one error envelope
+They carry an HTTP-neutral meaning; core.api.errors turns them into the one error envelope
 (`{"message", "code", "errors"}`) and the admin and commands show their messages as they are.
 """
 

@@ -12,8 +12,8 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from config.api.parsers import too_large
-from config.errors import DomainError
+from core.api.parsers import too_large
+from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 

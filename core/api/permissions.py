@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from config.api.auth import principal_of
+from core.principal import principal_of
 
 
 def view_action(request, view) -> str:

@@ -18,7 +18,7 @@ from icalendar import Calendar, Event
 
 from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment, AppointmentDefinition, CalendarFeed
-from config.localtime import local_label
+from core.localtime import local_label
 from directory.enums import FeedNames
 from directory.models import Profile, StaffAssignment
 from directory.selectors import token_hash

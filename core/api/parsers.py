@@ -1,7 +1,7 @@
 """The API's only body parser: JSON, with the limits of API.md "Limits" checked before anything reads the data.
 
 - a body larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` (env `MAX_REQUEST_BODY_BYTES`) is a 413 (`payload_too_large`),
-  read no further than the limit (Django's own check on `request.body` answers the same, see config.api.errors);
+  read no further than the limit (Django's own check on `request.body` answers the same, see core.api.errors);
 - a body that is not UTF-8 or not JSON (NaN and Infinity included) is a 400 (`bad_request`);
 - JSON nested deeper than `MAX_JSON_DEPTH` is a 400 (`too_deep`), however deep it goes;
 - a NUL or an unpaired surrogate (`\\u0000`, `\\ud800`) in any string or key is a 422 naming where it is:
@@ -19,7 +19,7 @@ from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser, get_encoding
 from rest_framework.utils import json
 
-from config.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 MAX_JSON_DEPTH = 16
 BAD_CHARACTER = re.compile("[\x00\ud800-\udfff]")

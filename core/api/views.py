@@ -5,8 +5,8 @@ from __future__ import annotations
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
-from config.api.auth import Principal, principal_of
-from config.records import record_create, record_delete, record_update
+from core.principal import Principal, principal_of
+from core.records import record_create, record_delete, record_update
 
 
 class ResourceViewSet(viewsets.GenericViewSet):

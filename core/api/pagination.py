@@ -9,7 +9,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from config.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 DEFAULT_SIZE = 15
 MAX_SIZE = 100

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 
 from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment
-from config.localtime import local_day_bounds
+from core.localtime import local_day_bounds
 from directory.hours import windows_on
 from directory.models import Location, Profile, StaffAssignment
 from directory.selectors import schedules_by_owner

@@ -40,10 +40,10 @@ from appointments.models import (
     WaitlistOffer,
 )
 from appointments.models.schedule import ROW_ID as SCHEDULE_ROW_ID
-from config.errors import ValidationFailed
-from config.jsonlogic import condition_holds
-from config.lru import LRU, from_row_values, row_values
-from config.reads import Select, scalar_by, union_rows
+from core.errors import ValidationFailed
+from core.jsonlogic import condition_holds
+from core.lru import LRU, from_row_values, row_values
+from core.reads import Select, scalar_by, union_rows
 from directory.enums import AssignmentType
 from directory.hours import Schedule
 from directory.models import (
@@ -123,7 +123,7 @@ def _utc_bounds(location: Location, start: date, end: date, definition: Appointm
     return low, high
 
 
-# Occupancy is read on every booking and every availability request: prebuilt SQL (config.reads.Select).
+# Occupancy is read on every booking and every availability request: prebuilt SQL (core.reads.Select).
 _OVERLAPPING = (("status", "in"), ("occupancy_start", "<"), ("occupancy_end", ">"))
 POOLED_OCCUPANCY = Select(
     Appointment, ("occupancy_start", "occupancy_end"), (("definition", "="), ("location", "="), *_OVERLAPPING)

@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.localtime import utc_iso
+from core.localtime import utc_iso
 
 # Far enough inside datetime's years 1-9999 that a zone offset, a day's arithmetic or a booking's duration never
 # overflows, and wide enough for any real appointment, visit, report or filter.

@@ -20,14 +20,14 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from appointments import selectors
-from appointments.console import day_counts, day_schedule
 from appointments.enums import AppointmentStatus as S
 from appointments.enums import BookingType
 from appointments.models import Appointment, AppointmentDefinition
+from appointments.selectors.day_view import day_counts, day_schedule
 from appointments.services.booking import appointment_book, booking_request
 from appointments.services.lifecycle import ALLOWED, appointment_reschedule, appointment_transition
-from config.errors import DomainError
-from directory.console import Card, Link, actor_of, console_link, console_today, dashboard_card, locations_for
+from core.errors import DomainError
+from directory.admin_base import Card, Link, actor_of, console_link, console_today, dashboard_card, locations_for
 from directory.models import Location, Profile
 from directory.services.profiles import profile_create
 from questionnaires.selectors import active_form

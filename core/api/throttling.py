@@ -2,8 +2,8 @@ import time
 
 from rest_framework.throttling import SimpleRateThrottle
 
-from config.api.auth import principal_of
-from config.ratelimit import window_hit
+from core.principal import principal_of
+from core.ratelimit import window_hit
 
 
 class TokenRateThrottle(SimpleRateThrottle):
@@ -11,7 +11,7 @@ class TokenRateThrottle(SimpleRateThrottle):
     admin session, per address when anonymous. Customer tokens have their own rate (API_CUSTOMER_RATE_LIMIT,
     scope "customer"); everybody else has API_RATE_LIMIT (scope "token").
 
-    A counter per window instead of DRF's list of request times (config.ratelimit.window_hit, shared with the
+    A counter per window instead of DRF's list of request times (core.ratelimit.window_hit, shared with the
     customer pages), in the default cache, so with CACHE_URL (Redis) every web process draws on the same budget.
     """
 
