@@ -6,7 +6,7 @@ class AppointmentsConfig(AppConfig):
     verbose_name = "Appointments"
 
     def ready(self) -> None:
-        from appointments.models.schedule import connect_schedule_signals
+        from appointments.selectors.fastpath import connect_schedule_signals
 
         connect_schedule_signals()
         import appointments.dashboard  # noqa: F401  (registers the queue and waitlist dashboard cards)

@@ -31,7 +31,7 @@ from appointments.models import (
     DefinitionLocation,
     DefinitionNormalHour,
 )
-from appointments.models.schedule import schedule_changed
+from appointments.selectors.fastpath import schedule_changed
 from directory.demo import CUSTOMER_ROLE, LOCATIONS, STAFF_ROLE, WEEKDAYS
 from directory.enums import AssignmentType, DayOfWeek
 from directory.models import Location, LocationNormalHour, Profile, ProfileNormalHour, StaffAssignment

@@ -48,7 +48,7 @@ def _fresh_cache():
     tests, so every test starts clean."""
     from django.core.cache import cache
 
-    from appointments.selectors import clear_schedule_cache
+    from appointments.selectors.fastpath import clear_schedule_cache
 
     cache.clear()
     clear_schedule_cache()

@@ -3,7 +3,7 @@
 When a holding appointment is cancelled, rejected, marked no-show or completed early, or rescheduled away, the
 place it occupied is offered to the oldest active entry of the same definition and location whose desired local
 date is that day (or unset) and whose desired staff member is the one freed (or unset). While the offer is `open`
-it occupies the place exactly as the appointment did (selectors.load_occupancy), so nobody else can book it. The
+it occupies the place exactly as the appointment did (selectors.fastpath.load_occupancy), so nobody else can book it. The
 customer claims it (a booking of exactly that slot, in the same transaction as fulfilling the entry) or declines
 it; a decline, an expiry (offers_expire, run by a periodic task) or the entry being closed passes the place on
 to the next matching entry that has not been offered it yet.
@@ -24,10 +24,10 @@ from django.utils import timezone
 
 from appointments.admission import Purpose, admitted
 from appointments.enums import OfferStatus, WaitlistStatus
-from appointments.models import DefinitionLocation, WaitlistEntry, WaitlistEvent, WaitlistOffer
+from appointments.models import WaitlistEntry, WaitlistEvent, WaitlistOffer
+from appointments.selectors.fastpath import lock_place
 from appointments.services import notify
 from core.localtime import utc_iso
-from directory.models import Profile
 
 logger = logging.getLogger("appointments.waitlist")
 
@@ -51,16 +51,6 @@ def notify_waitlist_offer(offer: WaitlistOffer) -> None:
         "waitlist offer %s to entry %s: %s until %s", offer.pk, offer.entry_id, offer.start_at, offer.expires_at
     )
     notify.on_waitlist_offer(offer, now=offer.offered_at)
-
-
-def _lock_place(place: FreedPlace) -> None:
-    """Serialise with bookings of this place: the link row, then the staff member, as reservation does."""
-    link = DefinitionLocation.objects.select_for_update().filter(
-        definition_id=place.definition_id, location_id=place.location_id
-    )
-    list(link.values_list("pk", flat=True))
-    if place.staff_id:
-        list(Profile.objects.select_for_update().filter(pk=place.staff_id).values_list("pk", flat=True))
 
 
 def _matching_entries(place: FreedPlace, tz, *, now: datetime):
@@ -99,7 +89,7 @@ def offer_place(place: FreedPlace, *, tz, actor: str = "system", now: datetime |
     if place.start_at <= now:
         return None
     with transaction.atomic():
-        _lock_place(place)
+        lock_place(place.definition_id, place.location_id, place.staff_id)  # as booking locks, in the same order
         entry = _matching_entries(place, tz, now=now).first()
         if entry is None:
             return None

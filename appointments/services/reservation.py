@@ -1,9 +1,6 @@
 """The check-and-hold step shared by booking and rescheduling, under the locks that make it race-free.
 
-Lock order, always the same so that competing requests cannot deadlock: the (definition, location) link row,
-then the staff member's profile row. Bookings of one definition at one location therefore run one at a time
-(pooled capacity), and so do bookings of one staff member across every definition (staff conflicts); the
-staff check is repeated after the staff lock because other definitions do not take our link lock.
+The locks, their order and the cached reads come from the booking fast path (appointments/selectors/fastpath.py).
 """
 
 from __future__ import annotations
@@ -25,33 +22,22 @@ from appointments.availability import (
     refusal_facts,
     staff_assigned_for,
 )
-from appointments.enums import HOLDING_STATUSES
-from appointments.models import Appointment, AppointmentDefinition, DefinitionLocation
-from appointments.selectors import (
-    Loaded,
+from appointments.models import Appointment, AppointmentDefinition
+from appointments.selectors.fastpath import (
     cached_schedule,
     current_schedule_token,
     definition_at,
     load_occupancy,
-    rules_of,
+    lock_link,
+    lock_staff,
+    staff_clashes,
 )
+from appointments.selectors.schedule import Loaded, rules_of
 from core.errors import Conflict, ValidationFailed
 from core.localtime import local_moment
-from core.reads import Select
-from directory.models import Location, Profile
+from directory.models import Location
 
 RETRY_AFTER_SECONDS = 1
-
-
-# The locks and the staff re-check run on every booking: prebuilt SQL (core.reads.Select). FOR UPDATE is
-# dropped on SQLite, whose IMMEDIATE transactions already serialise writers.
-LINK_LOCK = Select(DefinitionLocation, ("id",), (("definition", "="), ("location", "="), ("is_active", "=")), lock=True)
-STAFF_LOCK = Select(Profile, ("id",), (("id", "="),), lock=True)
-STAFF_CLASHES = Select(
-    Appointment,
-    ("id",),
-    (("assigned_staff", "="), ("status", "in"), ("occupancy_start", "<"), ("occupancy_end", ">")),
-)
 
 
 class SlotUnavailable(Conflict):
@@ -134,7 +120,7 @@ def reserve(
     # Hours and staff lists are read before the lock: only occupancy is contended.
     loaded = cached_schedule(definition, location, local_day, schedule_token)
     try:
-        if not LINK_LOCK.rows(definition.pk, location.pk, True):
+        if not lock_link(definition.pk, location.pk):
             raise ValidationFailed.on("location_id", "This appointment definition is not offered at this location.")
         loaded = load_occupancy(loaded, local_day, local_day)
         ignore = (current.occupancy_start, current.occupancy_end) if current and current.is_holding else None
@@ -274,9 +260,9 @@ def _lock_free_staff(loaded: Loaded, candidates: list[str], occupied, local_day,
         return order or 0
 
     for staff in sorted(candidates, key=lambda s: (load(s), sort_order(s), s)):
-        STAFF_LOCK.rows(staff)
-        clashes = STAFF_CLASHES.rows(staff, HOLDING_STATUSES, occupied[1], occupied[0])
-        if not any(current is None or pk != current.pk for (pk,) in clashes):
+        lock_staff(staff)
+        clashes = staff_clashes(staff, occupied[0], occupied[1])
+        if not any(current is None or pk != current.pk for pk in clashes):
             return staff
     raise SlotUnavailable()
 

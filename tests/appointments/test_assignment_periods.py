@@ -26,7 +26,7 @@ from appointments.availability import (
     no_slot_reason,
     slots_for_day,
 )
-from appointments.selectors import merged_periods
+from appointments.selectors.schedule import merged_periods
 from directory.hours import Schedule, WeeklyHours
 from tests.factories import (
     DefinitionFactory,

@@ -10,7 +10,8 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from appointments.selectors import clear_schedule_cache, load_availability
+from appointments.selectors import load_availability
+from appointments.selectors.fastpath import clear_schedule_cache
 from tests.factories import (
     AppointmentFactory,
     DefinitionFactory,

@@ -1,7 +1,7 @@
-"""The booking schedule cache (selectors.cached_schedule) and the schedule version that invalidates it.
+"""The booking schedule cache (fastpath.cached_schedule) and the schedule version that invalidates it.
 
-Booking keeps the definition, location and link it reads (selectors.definition_at) and the hours and staff lists
-(selectors.cached_schedule) in per-process caches keyed by the ScheduleVersion token, which every save or delete
+Booking keeps the definition, location and link it reads (fastpath.definition_at) and the hours and staff lists
+(fastpath.cached_schedule) in per-process caches keyed by the ScheduleVersion token, which every save or delete
 of a definition, location, link, hours row, definition staff link or staff assignment replaces. These tests prove
 that the token moves for exactly those rows, that the caches are really used, and that every change to what a
 booking reads reaches the very next booking in the same process.
@@ -20,7 +20,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from appointments import selectors
 from appointments.models import (
     Appointment,
     AppointmentDefinition,
@@ -30,7 +29,9 @@ from appointments.models import (
     DefinitionStaff,
     ScheduleVersion,
 )
-from appointments.models.schedule import ROW_ID, schedule_changed, schedule_sources
+from appointments.models.schedule import ROW_ID
+from appointments.selectors import fastpath
+from appointments.selectors.fastpath import schedule_changed, schedule_sources
 from appointments.services.booking import BookingRequest, appointment_book
 from appointments.services.reservation import bookable_at
 from core.errors import ValidationFailed
@@ -109,7 +110,7 @@ def refused(definition, location, start: datetime, code: str) -> None:
 
 def cached_days() -> list[date]:
     """The local days of the cached schedules, least recently used first (the day is the last part of the key)."""
-    keys = selectors._schedules.keys()  # an LRU, not a dict
+    keys = fastpath._schedules.keys()  # an LRU, not a dict
     return [key[-1] for key in keys]
 
 
@@ -165,17 +166,17 @@ def test_every_schedule_source_moves_the_token_on_create_update_and_delete(model
     """A create, a save and a delete of any schedule source each write a new token."""
     make, field, value = SOURCES[model]
     parents = _parents()
-    seen = [selectors.current_schedule_token()]
+    seen = [fastpath.current_schedule_token()]
     assert seen[0] is not None
 
     row = make(parents)
-    seen.append(selectors.current_schedule_token())
+    seen.append(fastpath.current_schedule_token())
     setattr(row, field, value)
     row.save()
-    seen.append(selectors.current_schedule_token())
+    seen.append(fastpath.current_schedule_token())
     pk = row.pk
     row.delete()
-    seen.append(selectors.current_schedule_token())
+    seen.append(fastpath.current_schedule_token())
 
     assert None not in seen
     assert len(set(seen)) == 4, seen  # every step wrote a token different from all before it
@@ -187,11 +188,11 @@ def test_a_cascade_delete_moves_the_token():
     profile = ProfileFactory()
     ProfileNormalHourFactory(profile=profile)
     StaffAssignmentFactory(profile=profile)
-    before = selectors.current_schedule_token()
+    before = fastpath.current_schedule_token()
 
     profile.delete()
 
-    assert selectors.current_schedule_token() != before
+    assert fastpath.current_schedule_token() != before
 
 
 def _save_profile_name():
@@ -223,11 +224,11 @@ def test_unrelated_saves_leave_the_token_alone(change):
     """Rows booking does not cache (profiles, appointments) do not move the token."""
     steps = change()
     next(steps)  # the set-up, which may itself move the token
-    before = selectors.current_schedule_token()
+    before = fastpath.current_schedule_token()
 
     next(steps, None)
 
-    assert selectors.current_schedule_token() == before
+    assert fastpath.current_schedule_token() == before
 
 
 # 2. The cache is used ---------------------------------------------------------------------------------------
@@ -464,7 +465,7 @@ def test_more_capacity_reaches_the_next_booking():
 
 
 def test_archiving_the_definition_reaches_the_next_booking():
-    """The cached definition row (selectors.definition_at) is replaced when the definition is saved."""
+    """The cached definition row (fastpath.definition_at) is replaced when the definition is saved."""
     definition, location = make_place(weekday_hours=True)
     book(definition, location, local(DAY, 9))
 
@@ -480,22 +481,22 @@ def test_the_schedule_key_holds_the_rules_and_the_timezone():
     """Under one token, a definition with other rules or a location in another timezone gets its own schedule, so
     the cache stays right even for a write that skipped the signals (QuerySet.update)."""
     definition, location = make_place(weekday_hours=True)
-    token = selectors.current_schedule_token()
+    token = fastpath.current_schedule_token()
 
-    first = selectors.cached_schedule(definition, location, DAY, token)
+    first = fastpath.cached_schedule(definition, location, DAY, token)
     with CaptureQueriesContext(connection) as hit:
-        again = selectors.cached_schedule(definition, location, DAY, token)
+        again = fastpath.cached_schedule(definition, location, DAY, token)
     definition.duration_minutes = 60
-    longer = selectors.cached_schedule(definition, location, DAY, token)
+    longer = fastpath.cached_schedule(definition, location, DAY, token)
     location.timezone = ZoneInfo("UTC")
-    moved = selectors.cached_schedule(definition, location, DAY, token)
+    moved = fastpath.cached_schedule(definition, location, DAY, token)
 
     assert len(hit) == 0
     assert again.context == first.context
     assert (first.context.rules.duration_minutes, longer.context.rules.duration_minutes) == (30, 60)
     assert (longer.context.tz, moved.context.tz) == (MELBOURNE, ZoneInfo("UTC"))
-    assert len(selectors._schedules.keys()) == 3
-    assert selectors.current_schedule_token() == token
+    assert len(fastpath._schedules.keys()) == 3
+    assert fastpath.current_schedule_token() == token
 
 
 def test_excluding_the_definition_from_a_staff_assignment_reaches_the_next_booking():
@@ -514,7 +515,7 @@ def test_excluding_the_definition_from_a_staff_assignment_reaches_the_next_booki
 
 def test_the_cache_keeps_at_most_its_size_in_days(monkeypatch):
     """With room for 2 schedules, a third day evicts the oldest."""
-    monkeypatch.setattr(selectors._schedules, "size", 2)
+    monkeypatch.setattr(fastpath._schedules, "size", 2)
     definition, location = make_place(weekday_hours=True)
 
     for day in (DAY, TUESDAY, WEDNESDAY):
@@ -525,7 +526,7 @@ def test_the_cache_keeps_at_most_its_size_in_days(monkeypatch):
 
 def test_a_cache_hit_makes_an_entry_the_most_recently_used(monkeypatch):
     """Eviction is least-recently-used: a day booked again survives a newer day."""
-    monkeypatch.setattr(selectors._schedules, "size", 2)
+    monkeypatch.setattr(fastpath._schedules, "size", 2)
     definition, location = make_place(weekday_hours=True)
 
     book(definition, location, local(DAY, 10))
@@ -552,18 +553,18 @@ def test_without_the_version_row_bookings_work_uncached_until_a_change_recreates
     assert reads_schedule(first)
     assert reads_schedule(second)
     assert len(second) == len(first)
-    assert selectors._schedules.keys() == []
-    assert selectors._bookables.keys() == []
+    assert fastpath._schedules.keys() == []
+    assert fastpath._bookables.keys() == []
     assert Appointment.objects.count() == 2
 
     DefinitionSpecialHourFactory(definition=definition, start_at=TUESDAY, end_at=TUESDAY)
 
-    token = selectors.current_schedule_token()
+    token = fastpath.current_schedule_token()
     assert token is not None
     assert bookable_at(definition.pk, location.pk, customer=False).schedule_token == token
     book(definition, location, local(DAY, 12))
     assert cached_days() == [DAY]
-    assert selectors._schedules.keys()[0][0] == token
+    assert fastpath._schedules.keys()[0][0] == token
 
 
 def test_schedule_changed_recreates_a_missing_row():
@@ -571,14 +572,14 @@ def test_schedule_changed_recreates_a_missing_row():
     ScheduleVersion.objects.all().delete()
 
     schedule_changed()
-    first = selectors.current_schedule_token()
+    first = fastpath.current_schedule_token()
     schedule_changed()
 
     assert list(ScheduleVersion.objects.values_list("pk", flat=True)) == [ROW_ID]
     assert first is not None
-    assert selectors.current_schedule_token() not in (None, first)
+    assert fastpath.current_schedule_token() not in (None, first)
 
 
 def test_the_migration_creates_the_version_row():
     """A fresh database has row 1, so bookings are cached from the start."""
-    assert isinstance(selectors.current_schedule_token(), int)
+    assert isinstance(fastpath.current_schedule_token(), int)

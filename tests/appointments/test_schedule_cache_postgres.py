@@ -16,8 +16,8 @@ from datetime import time as walltime
 import pytest
 from django.db import connection, transaction
 
-from appointments import selectors
 from appointments.models import DefinitionNormalHour
+from appointments.selectors import fastpath
 from directory.enums import DayOfWeek
 from directory.services.tokens import token_issue
 from tests.appointments.test_concurrency import bodies_for, pooled, start_in_two_days
@@ -63,7 +63,7 @@ def test_a_committed_hours_change_reaches_the_next_booking_on_another_connection
     start = start_in_two_days(location)  # 10:00 local
     booker = Booker(definition, location)
     assert booker.post(start).status_code == 201  # warms the caches
-    assert selectors._schedules.keys()
+    assert fastpath._schedules.keys()
 
     DefinitionNormalHourFactory(definition=definition, day_of_week=weekday_of(start, location),
                                 available_from=walltime(9), available_until=walltime(10, 30))  # fmt: skip
@@ -83,7 +83,7 @@ def test_an_uncommitted_change_is_not_seen_and_a_rolled_back_one_leaves_no_trace
     start = start_in_two_days(location)
     booker = Booker(definition, location)
     assert booker.post(start).status_code == 201
-    before = selectors.current_schedule_token()
+    before = fastpath.current_schedule_token()
     changed, booked = threading.Event(), threading.Event()
 
     class RolledBack(Exception):
@@ -105,7 +105,7 @@ def test_an_uncommitted_change_is_not_seen_and_a_rolled_back_one_leaves_no_trace
         editor.result(timeout=WAIT)
 
     assert during.status_code == 201, during.json()
-    assert selectors.current_schedule_token() == before
+    assert fastpath.current_schedule_token() == before
     assert not DefinitionNormalHour.objects.exists()
     assert booker.post(start + timedelta(hours=2)).status_code == 201
 

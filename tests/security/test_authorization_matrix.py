@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from drf_spectacular.generators import SchemaGenerator
 
-from appointments.selectors import clear_schedule_cache
+from appointments.selectors.fastpath import clear_schedule_cache
 from tests.security.matrix_setup import DAY, PRINCIPALS, plant
 
 pytestmark = pytest.mark.django_db
