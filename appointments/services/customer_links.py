@@ -24,7 +24,7 @@ from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment, CustomerLink, WaitlistOffer
 from core.errors import DomainError
 from core.localtime import local_label
-from directory.services.audit import audit_record
+from directory.services.audit import audit_record, audit_records
 
 SALT = "appointments.customer-link."
 # Statuses in which a customer may still change the appointment (the lifecycle's RESCHEDULABLE).
@@ -58,26 +58,31 @@ def subject_of(link: CustomerLink) -> tuple[str, int]:
     return ("appointment", link.appointment_id) if link.appointment_id else ("waitlist_offer", link.offer_id)
 
 
-def _live(*, purpose: str, expires_at: datetime, now: datetime, appointment=None, offer=None) -> CustomerLink:
-    """The subject's unused, unexpired link of this purpose (its expiry moved to `expires_at`), or a new one."""
-    link = (
-        CustomerLink.objects.filter(appointment=appointment, offer=offer, purpose=purpose, used_at__isnull=True,
-                                    expires_at__gt=now)
-        .order_by("-id")
-        .first()
+def _live(purposes, *, expires_at: datetime, now: datetime, appointment=None, offer=None) -> dict:
+    """The subject's unused, unexpired link of each purpose (its expiry moved to `expires_at`), minting the missing
+    ones: one read, at most one update, one insert and one audit insert, whatever the number of purposes (a
+    booking with messages mints four links)."""
+    found: dict[str, CustomerLink] = {}
+    live = CustomerLink.objects.filter(appointment=appointment, offer=offer, purpose__in=purposes,
+                                       used_at__isnull=True, expires_at__gt=now)  # fmt: skip
+    for link in live.order_by("-id"):
+        found.setdefault(link.purpose, link)
+    moved = [link.pk for link in found.values() if link.expires_at != expires_at]
+    if moved:
+        CustomerLink.objects.filter(pk__in=moved).update(expires_at=expires_at)
+        for link in found.values():
+            link.expires_at = expires_at
+    new = CustomerLink.objects.bulk_create(
+        CustomerLink(key=secrets.token_urlsafe(16), purpose=purpose, appointment=appointment, offer=offer,
+                     created_at=now, expires_at=expires_at)
+        for purpose in purposes
+        if purpose not in found
     )  # fmt: skip
-    if link is None:
-        link = CustomerLink.objects.create(
-            key=secrets.token_urlsafe(16), purpose=purpose, appointment=appointment, offer=offer, created_at=now,
-            expires_at=expires_at,
-        )  # fmt: skip
-        subject_type, subject_id = subject_of(link)
-        audit_record(action=ISSUE, actor="system", subject_type=subject_type, subject_id=subject_id, now=now,
-                     data={"purpose": purpose, "link_id": link.pk})  # fmt: skip
-    elif link.expires_at != expires_at:
-        link.expires_at = expires_at
-        link.save(update_fields=["expires_at"])
-    return link
+    if new:
+        subject_type, subject_id = subject_of(new[0])
+        audit_records([{"action": ISSUE, "actor": "system", "subject_type": subject_type, "subject_id": subject_id,
+                        "data": {"purpose": link.purpose, "link_id": link.pk}} for link in new], now=now)  # fmt: skip
+    return {**found, **{link.purpose: link for link in new}}
 
 
 def allowed_purposes(appointment: Appointment) -> tuple[str, ...]:
@@ -99,20 +104,16 @@ def appointment_links(appointment: Appointment, *, now: datetime) -> dict[str, s
     They work until CUSTOMER_LINK_DAYS_AFTER days after the appointment's end (moved along by a reschedule).
     """
     expires_at = appointment.scheduled_end_at + timedelta(days=settings.CUSTOMER_LINK_DAYS_AFTER)
-    wanted = allowed_purposes(appointment)
-    return {
-        purpose: url_of(_live(purpose=purpose, expires_at=expires_at, now=now, appointment=appointment))
-        if purpose in wanted else None
-        for purpose in APPOINTMENT_PURPOSES
-    }  # fmt: skip
+    allowed = allowed_purposes(appointment)
+    wanted = [purpose for purpose in APPOINTMENT_PURPOSES if purpose in allowed]
+    links = _live(wanted, expires_at=expires_at, now=now, appointment=appointment)
+    return {purpose: url_of(links[purpose]) if purpose in links else None for purpose in APPOINTMENT_PURPOSES}
 
 
 def offer_links(offer: WaitlistOffer, *, now: datetime) -> dict[str, str]:
     """Claim and decline URLs for a waitlist offer; they expire with the offer."""
-    return {
-        purpose: url_of(_live(purpose=purpose, expires_at=offer.expires_at, now=now, offer=offer))
-        for purpose in OFFER_PURPOSES
-    }
+    links = _live(list(OFFER_PURPOSES), expires_at=offer.expires_at, now=now, offer=offer)
+    return {purpose: url_of(links[purpose]) for purpose in OFFER_PURPOSES}
 
 
 def live_paths(appointment: Appointment, *, now: datetime) -> dict[str, str]:
