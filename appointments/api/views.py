@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -9,6 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from appointments import selectors
+from appointments.admission import Purpose, definition_admits
 from appointments.api import schema as docs
 from appointments.api import serializers as s
 from appointments.models import (
@@ -18,6 +20,7 @@ from appointments.models import (
     DefinitionSpecialHour,
     DefinitionStaff,
 )
+from appointments.selectors.fastpath import current_schedule_token, definition_by_id
 from appointments.services.booking import appointment_book, booking_request
 from appointments.services.definitions import (
     definition_create,
@@ -110,13 +113,28 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
         form = active_form(definition.booking_questionnaire_id)
         return Response({"data": form_body(form)})
 
+    def availability_definition(self) -> tuple[AppointmentDefinition, int | None]:
+        """get_object for the availability actions, from the schedule cache (one small query, no ORM compile: the
+        fixed cost of a small availability answer, bench/availability.py): the definition and the schedule token
+        its caller passes on. The same 404s as get_object: unknown, malformed, or not visible to a customer."""
+        token = current_schedule_token()
+        try:
+            definition = definition_by_id(int(self.kwargs["pk"]), token)
+        except (TypeError, ValueError):
+            definition = None
+        if definition is None or (
+            self.principal.is_customer and definition_admits(definition, Purpose.SEE, customer=True) is not None
+        ):
+            raise Http404("No AppointmentDefinition matches the given query.")  # get_object_or_404's words
+        return definition, token
+
     @docs.AVAILABLE_SLOTS
     def available_slots(self, request, *args, **kwargs):
-        definition = self.get_object()
+        definition, token = self.availability_definition()
         data = self.validated_input_of(s.SlotsInput)
         now, staff_id = timezone.now(), data.get("staff_id")
         loaded, found = selectors.day_availability(
-            definition, data["location_id"], data["date"], staff_id=staff_id, now=now
+            definition, data["location_id"], data["date"], staff_id=staff_id, now=now, token=token
         )
         answer = s.Availability(
             definition, loaded.location, found.slots, day=data["date"],
@@ -126,11 +144,17 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
 
     @docs.AVAILABLE_SLOTS_RANGE
     def available_slots_range(self, request, *args, **kwargs):
-        definition = self.get_object()
+        definition, token = self.availability_definition()
         data = self.validated_input_of(s.SlotsRangeInput)
         now, staff_id = timezone.now(), data.get("staff_id")
         loaded, found = selectors.range_availability(
-            definition, data["location_id"], data["start_date"], data["end_date"], staff_id=staff_id, now=now
+            definition,
+            data["location_id"],
+            data["start_date"],
+            data["end_date"],
+            staff_id=staff_id,
+            now=now,
+            token=token,
         )
         slots, empty = found.slots, found.empty_days
         if data["sort"] == "desc":
@@ -141,9 +165,11 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
 
     @docs.AVAILABLE_STAFF
     def available_staff(self, request, *args, **kwargs):
-        definition = self.get_object()
+        definition, token = self.availability_definition()
         data = self.validated_input_of(s.StaffInput)
-        loaded, staff = selectors.staff_for_day(definition, data["location_id"], data["date"], now=timezone.now())
+        loaded, staff = selectors.staff_for_day(
+            definition, data["location_id"], data["date"], now=timezone.now(), token=token
+        )
         rows = [(info, has_slots) for info, has_slots in staff if has_slots or not data["available_only"]]
         answer = s.Availability(definition, loaded.location, day=data["date"], staff_rows=rows)
         return Response(s.AvailableStaffResponse(answer).data)

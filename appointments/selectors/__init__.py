@@ -48,10 +48,17 @@ def load_availability(definition: AppointmentDefinition, location: Location, sta
     return load_occupancy(load_schedule(definition, location, start, end), start, end)
 
 
-def availability_of(definition: AppointmentDefinition, location_id, start: date, end: date) -> Loaded:
+READ_TOKEN = object()  # the default of `token` below: read the schedule token now
+
+
+def availability_of(definition: AppointmentDefinition, location_id, start: date, end: date,
+                    token: int | None | object = READ_TOKEN) -> Loaded:  # fmt: skip
     """What the engine needs to answer an availability request: the linked location (else linked_location's 422),
-    hours and staff from the schedule cache while the schedule token holds (one small query), then occupancy."""
-    token = current_schedule_token()
+    hours and staff from the schedule cache while the schedule token holds (one small query), then occupancy.
+
+    `token` is the schedule token the caller already read (the API reads it to find the definition)."""
+    if token is READ_TOKEN:
+        token = current_schedule_token()
     _, location = definition_at(definition.pk, location_id, token)
     if location is None:
         location = linked_location(definition, location_id)
@@ -79,10 +86,10 @@ def _not_eligible(staff_id) -> ValidationFailed:
 
 
 def day_availability(definition: AppointmentDefinition, location_id, day: date, *, staff_id=None,
-                     now: datetime) -> tuple[Loaded, DaySlots]:  # fmt: skip
+                     now: datetime, token=READ_TOKEN) -> tuple[Loaded, DaySlots]:  # fmt: skip
     """The slots of one local date (DOMAIN.md "Availability") and, without slots, why (a key of
     EMPTY_DAY_MESSAGES), with what was loaded to compute them."""
-    loaded = availability_of(definition, location_id, day, day)
+    loaded = availability_of(definition, location_id, day, day, token)
     staff_key = _staff_key(definition, staff_id)
     try:
         found = day_with_reason(loaded.context, day, now=now, staff_id=staff_key)
@@ -98,11 +105,11 @@ def day_slots(definition: AppointmentDefinition, location_id, day: date, *, staf
 
 
 def range_availability(definition: AppointmentDefinition, location_id, start: date, end: date, *, staff_id=None,
-                       now: datetime) -> tuple[Loaded, RangeSlots]:  # fmt: skip
+                       now: datetime, token=READ_TOKEN) -> tuple[Loaded, RangeSlots]:  # fmt: skip
     """The union of the single-day results over [start, end] (at most 31 days), and why each date without slots
     has none."""
     check_range(start, end)
-    loaded = availability_of(definition, location_id, start, end)
+    loaded = availability_of(definition, location_id, start, end, token)
     staff_key = _staff_key(definition, staff_id)
     if staff_key is not None and staff_key not in loaded.staff:
         raise _not_eligible(staff_id)
@@ -144,11 +151,11 @@ def _day_reason(definition: AppointmentDefinition, reason: str | None) -> str | 
     return reason
 
 
-def staff_for_day(definition: AppointmentDefinition, location_id, day: date, *, now: datetime):
+def staff_for_day(definition: AppointmentDefinition, location_id, day: date, *, now: datetime, token=READ_TOKEN):
     """Eligible staff on a date, each with whether they have at least one free slot."""
     if not definition.requires_staff:
         raise ValidationFailed.on("requires_staff", "This appointment definition does not require staff.")
-    loaded = availability_of(definition, location_id, day, day)
+    loaded = availability_of(definition, location_id, day, day, token)
     free = {staff for slot in slots_for_day(loaded.context, day, now=now) for staff in slot.free_staff}
     tz = loaded.context.tz
     return loaded, [

@@ -109,6 +109,16 @@ def definition_at(definition_id: int, location_id: int, token: int | None) -> tu
     return from_row_values(AppointmentDefinition, values[0]), from_row_values(Location, values[1])
 
 
+def definition_by_id(definition_id: int, token: int | None) -> AppointmentDefinition | None:
+    """The definition row (a fresh instance), from the cache while `token` is current; None when there is none."""
+
+    def load():
+        return row_values(AppointmentDefinition.objects.filter(pk=definition_id).first())
+
+    values = load() if token is None else _bookables.get((token, "definition", definition_id), load)
+    return from_row_values(AppointmentDefinition, values)
+
+
 def cached_schedule(
     definition: AppointmentDefinition, location: Location, day: date, token: int | None, end: date | None = None
 ) -> Loaded:

@@ -247,6 +247,25 @@ def test_unknown_definition_is_404(api, location):
         assert response.json()["code"] == "not_found"
 
 
+def test_a_malformed_definition_id_is_404_on_every_availability_action(api, location):
+    body = {"location_id": location.pk, "date": DAY.isoformat(), "start_date": DAY.isoformat(),
+            "end_date": DAY.isoformat()}  # fmt: skip
+
+    for action in ("available-slots", "available-slots-range", "available-staff"):
+        response = api.post(f"{BASE}/abc/{action}", body, format="json")
+        assert (response.status_code, response.json()["code"]) == (404, "not_found"), action
+
+
+def test_a_definition_unpublished_after_an_answer_is_hidden_from_customers_at_once(customer, simple, location):
+    """The availability actions read the definition from the schedule cache: the edit changes the schedule token."""
+    assert times(slots(customer, simple, location)) == ["10:00", "10:30", "11:00", "11:30"]
+
+    simple.is_published = False
+    simple.save()
+
+    assert slots(customer, simple, location).status_code == 404
+
+
 def test_customer_cannot_see_slots_of_an_archived_definition(customer, location):
     definition = make_definition(location, is_archived=True)
 
