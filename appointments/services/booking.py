@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -11,7 +12,6 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from appointments import hooks
 from appointments.enums import AppointmentStatus, BookingType
 from appointments.models import Appointment, AppointmentEvent
 from appointments.selectors import linked_location
@@ -23,6 +23,8 @@ from core.reads import row_by
 from directory.models import Profile
 from questionnaires.selectors import active_form
 from questionnaires.services.submissions import clean_answers, submission_write
+
+logger = logging.getLogger("appointments.booking")
 
 # The profile's columns the booking response shows (the rest load lazily if anything asks).
 PROFILE_SHOWN = ("first_name", "last_name", "email")
@@ -156,7 +158,7 @@ def appointment_book(
                 appointment=appointment, kind=AppointmentEvent.Kind.CREATED, actor=actor, to_status=status, at=now
             )
             notify.on_created(appointment, now=now)
-            transaction.on_commit(partial(hooks.after_created, appointment.pk))
+            transaction.on_commit(partial(logger.info, "appointment %s created", appointment.pk))
     except IntegrityError as exc:
         if is_overlap_violation(exc):
             raise SlotUnavailable() from exc

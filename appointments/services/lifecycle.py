@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from appointments import hooks
 from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment, AppointmentEvent
 from appointments.services import followups, notify
 from appointments.services.reservation import SlotUnavailable, is_overlap_violation, reserve
-from core.errors import Forbidden, NotFound, ValidationFailed
+from appointments.services.transitions import Machine
+from core.errors import Forbidden, ValidationFailed
 from core.localtime import local_moment, localize, utc_iso
 from directory.services.audit import audit_record
 
@@ -26,15 +25,6 @@ ALLOWED: dict[str, frozenset[str]] = {
 # What a customer may do to their own appointment; every other move is for staff.
 CUSTOMER_MOVES = frozenset({S.CANCELLED})
 RESCHEDULABLE = frozenset({S.REQUESTED, S.CONFIRMED})
-
-
-class TransitionNotAllowed(ValidationFailed):
-    code = "transition_not_allowed"
-
-    def __init__(self, current: str, to: str):
-        allowed = sorted(ALLOWED.get(current, ()))
-        hint = f"allowed: {', '.join(allowed)}" if allowed else f"{current} is final"
-        super().__init__(errors={"status": [f"Cannot move from {current} to {to} ({hint})."]})
 
 
 class MoveTooSoonOrLate(ValidationFailed):
@@ -98,11 +88,18 @@ def _stamp(appointment: Appointment, before: str, to: str, actor: str, now: date
     return [name]
 
 
+def _record(appointment: Appointment, before: str, to: str, actor: str, reason: str, now: datetime, data) -> None:
+    AppointmentEvent.objects.create(
+        appointment=appointment, kind=AppointmentEvent.Kind.STATUS, actor=actor, from_status=before, to_status=to,
+        reason=reason, at=now, data=data,
+    )  # fmt: skip
+
+
+APPOINTMENT = Machine("appointment", Appointment, ALLOWED, _stamp, _record, customer_moves=CUSTOMER_MOVES)
+
+
 def _locked(appointment_id: int) -> Appointment:
-    appointment = Appointment.objects.select_for_update().filter(pk=appointment_id).first()
-    if appointment is None:
-        raise NotFound("Appointment not found.")
-    return appointment
+    return APPOINTMENT.lock(appointment_id)
 
 
 @transaction.atomic
@@ -116,21 +113,11 @@ def appointment_transition(
     before = appointment.status
     if before == to:
         return appointment
-    if customer and to not in CUSTOMER_MOVES:
-        raise Forbidden(f"Only staff can move an appointment to {to}.")
-    if to not in ALLOWED.get(before, ()):
-        raise TransitionNotAllowed(before, to)
+    APPOINTMENT.check(before, to, customer=customer)
     check_move_time(appointment, to, now)
-    appointment.status = to
-    changed = _stamp(appointment, before, to, actor, now)
-    appointment.save(update_fields=["status", "updated_at", *changed])
-    AppointmentEvent.objects.create(
-        appointment=appointment, kind=AppointmentEvent.Kind.STATUS, actor=actor, from_status=before, to_status=to,
-        reason=reason or "", at=now,
-    )  # fmt: skip
+    APPOINTMENT.move(appointment, to, actor=actor, reason=reason, now=now)
     notify.on_transition(appointment, before, to, now=now)
     followups.appointment_moved(appointment, before, to, actor=actor, now=now)
-    transaction.on_commit(partial(hooks.after_transition, appointment.pk, before, to))
     return appointment
 
 
@@ -184,9 +171,6 @@ def appointment_reschedule(
             )  # fmt: skip
             notify.on_rescheduled(appointment, now=now)
             followups.appointment_moved_away(appointment, old, actor=actor, now=now)
-            transaction.on_commit(
-                partial(hooks.after_rescheduled, appointment.pk, utc_iso(old_start), utc_iso(held.start))
-            )
     except IntegrityError as exc:
         if is_overlap_violation(exc):
             raise SlotUnavailable() from exc
@@ -244,3 +228,22 @@ def appointment_delete(*, appointment_id: int, actor: str, now: datetime | None 
     appointment.delete()
     if freed is not None:
         followups.offer_freed(freed, tz=tz, actor=actor, now=now)
+
+
+def appointment_record_walk_in(*, entry, actor: str, now: datetime) -> Appointment:
+    """The record of a served walk-in as a `completed` appointment (queue_convert): not a booking, so it holds no
+    slot; its occupancy is the visit itself, from the call (or the service) to the end of the service."""
+    start = entry.called_at or entry.served_at
+    end = max(entry.served_at, start + timedelta(minutes=1))
+    appointment = Appointment.objects.create(
+        definition=entry.definition, profile_id=entry.profile_id, location_id=entry.location_id,
+        assigned_staff_id=entry.staff_id, status=S.COMPLETED, scheduled_start_at=start, scheduled_end_at=end,
+        timezone=entry.location.timezone, occupancy_start=start, occupancy_end=end, created_at=entry.created_at,
+        arrived_at=entry.created_at, completed_at=entry.served_at, notes=entry.notes,
+        meta={"queue_entry_id": entry.pk},
+    )  # fmt: skip
+    AppointmentEvent.objects.create(
+        appointment=appointment, kind=AppointmentEvent.Kind.CREATED, actor=actor, to_status=appointment.status,
+        reason="converted from walk-in queue", data={"queue_entry_id": entry.pk}, at=now,
+    )  # fmt: skip
+    return appointment

@@ -27,9 +27,33 @@ from appointments.enums import OfferStatus, WaitlistStatus
 from appointments.models import WaitlistEntry, WaitlistEvent, WaitlistOffer
 from appointments.selectors.fastpath import lock_place
 from appointments.services import notify
+from appointments.services.transitions import Machine
 from core.localtime import utc_iso
 
 logger = logging.getLogger("appointments.waitlist")
+
+# An open offer holds its place; every other status is final (claimed, declined, expired, withdrawn).
+OFFER_ALLOWED = {OfferStatus.OPEN: frozenset(set(OfferStatus) - {OfferStatus.OPEN})}
+
+
+def _stamp(offer: WaitlistOffer, before: str, to: str, actor: str, now: datetime) -> list[str]:
+    offer.closed_at = now
+    return ["closed_at"]
+
+
+def _record(offer: WaitlistOffer, before: str, to: str, actor: str, reason: str, now: datetime, data) -> None:
+    """An offer's history is its entry's: one event named for the new status."""
+    WaitlistEvent.objects.create(
+        entry_id=offer.entry_id,
+        actor=actor,
+        kind=to,
+        reason=reason,
+        at=now,
+        data={"offer_id": offer.pk, **(data or {})},
+    )
+
+
+OFFER = Machine("waitlist offer", WaitlistOffer, OFFER_ALLOWED, _stamp, _record, touch=())
 
 
 @dataclass(frozen=True)
@@ -121,12 +145,8 @@ def offer_close(offer: WaitlistOffer, *, status: str, actor: str, now: datetime,
 
     The caller holds the entry's lock. Returns the next offer, if any.
     """
-    offer.status = status
-    offer.closed_at = now
-    offer.save(update_fields=["status", "closed_at"])
-    WaitlistEvent.objects.create(
-        entry_id=offer.entry_id, actor=actor, kind=status, reason=reason, at=now, data={"offer_id": offer.pk}
-    )
+    OFFER.check(offer.status, status)
+    OFFER.move(offer, status, actor=actor, reason=reason, now=now)
     if not pass_on:
         return None
     return offer_place(place_of(offer), tz=offer.location.timezone, actor=actor, now=now)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from appointments.admission import Purpose, definition_admits
-from appointments.enums import AppointmentStatus, QueueStatus
+from appointments.enums import QueueStatus
 from appointments.enums import QueueStatus as Q
-from appointments.models import Appointment, AppointmentDefinition, AppointmentEvent, QueueEntry, QueueEvent
+from appointments.models import Appointment, AppointmentDefinition, QueueEntry, QueueEvent
 from appointments.selectors import linked_location
-from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from appointments.services.lifecycle import appointment_record_walk_in
+from appointments.services.transitions import Machine
+from core.errors import Conflict, Forbidden, ValidationFailed
 from directory.models import Profile
 from visits.services.visits import visit_link_appointment, visit_record_served
 
@@ -23,13 +25,26 @@ ALLOWED: dict[str, frozenset[str]] = {
 CUSTOMER_MOVES = frozenset({Q.CANCELLED})
 
 
-class QueueMoveNotAllowed(ValidationFailed):
-    code = "transition_not_allowed"
+def _stamp(entry: QueueEntry, before: str, to: str, actor: str, now: datetime) -> list[str]:
+    if to == Q.CALLED:
+        entry.called_at = now
+        return ["called_at"]
+    if to == Q.SERVED:
+        entry.served_at = now
+        return ["served_at"]
+    if to == Q.CANCELLED:
+        entry.cancelled_at = now
+        return ["cancelled_at"]
+    # Back to waiting: it keeps its place (position follows the time it joined).
+    entry.called_at = None
+    return ["called_at"]
 
-    def __init__(self, current: str, to: str):
-        allowed = sorted(ALLOWED.get(current, ()))
-        hint = f"allowed: {', '.join(allowed)}" if allowed else f"{current} is final"
-        super().__init__(errors={"status": [f"Cannot move from {current} to {to} ({hint})."]})
+
+def _record(entry: QueueEntry, before: str, to: str, actor: str, reason: str, now: datetime, data) -> None:
+    QueueEvent.objects.create(entry=entry, actor=actor, from_status=before, to_status=to, reason=reason, at=now)
+
+
+QUEUE_ENTRY = Machine("queue entry", QueueEntry, ALLOWED, _stamp, _record, customer_moves=CUSTOMER_MOVES)
 
 
 def queue_join(
@@ -63,10 +78,7 @@ def queue_join(
 
 
 def _locked(entry_id: int) -> QueueEntry:
-    entry = QueueEntry.objects.select_for_update().filter(pk=entry_id).first()
-    if entry is None:
-        raise NotFound("Queue entry not found.")
-    return entry
+    return QUEUE_ENTRY.lock(entry_id)
 
 
 @transaction.atomic
@@ -83,32 +95,13 @@ def queue_transition(
     before = entry.status
     if before == to:
         return entry
-    if customer and to not in CUSTOMER_MOVES:
-        raise Forbidden(f"Only staff can move a queue entry to {to}.")
-    if to not in ALLOWED.get(before, ()):
-        raise QueueMoveNotAllowed(before, to)
-    changed = ["status", "updated_at"]
-    entry.status = to
-    if to == Q.CALLED:
-        entry.called_at = now
-        changed.append("called_at")
-        if staff_id is not None:
-            if not Profile.objects.filter(pk=staff_id).exists():
-                raise ValidationFailed.on("staff_id", "The staff member does not exist.")
-            entry.staff_id = staff_id
-            changed.append("staff")
-    elif to == Q.SERVED:
-        entry.served_at = now
-        changed.append("served_at")
-    elif to == Q.CANCELLED:
-        entry.cancelled_at = now
-        changed.append("cancelled_at")
-    elif to == Q.WAITING:
-        # Returned to the queue: it keeps its place (position follows the time it joined).
-        entry.called_at = None
-        changed.append("called_at")
-    entry.save(update_fields=changed)
-    QueueEvent.objects.create(entry=entry, actor=actor, from_status=before, to_status=to, reason=reason or "", at=now)
+    QUEUE_ENTRY.check(before, to, customer=customer)
+    also = ()
+    if to == Q.CALLED and staff_id is not None:
+        if not Profile.objects.filter(pk=staff_id).exists():
+            raise ValidationFailed.on("staff_id", "The staff member does not exist.")
+        entry.staff_id, also = staff_id, ("staff",)
+    QUEUE_ENTRY.move(entry, to, actor=actor, reason=reason, now=now, also=also)
     if to == Q.SERVED:
         minutes = int((now - entry.called_at).total_seconds() // 60) if entry.called_at else None
         visit_record_served(
@@ -179,21 +172,7 @@ def queue_convert(*, entry_id: int, actor: str, profile_id=None, now: datetime |
         raise ValidationFailed.on(
             "profile_id", "An anonymous walk-in becomes an appointment only once you name the customer (profile_id)."
         )
-    definition = entry.definition
-    start = entry.called_at or entry.served_at
-    end = max(entry.served_at, start + timedelta(minutes=1))
-    # The record of what happened, not a booking: it holds no slot (completed), so occupancy is the visit itself.
-    appointment = Appointment.objects.create(
-        definition=definition, profile_id=entry.profile_id, location_id=entry.location_id,
-        assigned_staff_id=entry.staff_id, status=AppointmentStatus.COMPLETED, scheduled_start_at=start,
-        scheduled_end_at=end, timezone=entry.location.timezone, occupancy_start=start, occupancy_end=end,
-        created_at=entry.created_at, arrived_at=entry.created_at, completed_at=entry.served_at, notes=entry.notes,
-        meta={"queue_entry_id": entry.pk},
-    )  # fmt: skip
-    AppointmentEvent.objects.create(
-        appointment=appointment, kind=AppointmentEvent.Kind.CREATED, actor=actor, to_status=appointment.status,
-        reason="converted from walk-in queue", data={"queue_entry_id": entry.pk}, at=now,
-    )  # fmt: skip
+    appointment = appointment_record_walk_in(entry=entry, actor=actor, now=now)
     entry.appointment = appointment
     entry.save(update_fields=["appointment", "updated_at"])
     visit_link_appointment(queue_entry_id=entry.pk, appointment_id=appointment.pk)

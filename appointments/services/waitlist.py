@@ -13,8 +13,9 @@ from appointments.enums import WaitlistStatus as W
 from appointments.models import Appointment, AppointmentDefinition, WaitlistEntry, WaitlistEvent
 from appointments.selectors import linked_location
 from appointments.services.booking import appointment_book, booking_request
-from appointments.services.offers import offer_close, offer_place, open_offer_locked, place_of
-from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from appointments.services.offers import OFFER, offer_close, offer_place, open_offer_locked, place_of
+from appointments.services.transitions import Machine
+from core.errors import Conflict, Forbidden, ValidationFailed
 from core.localtime import localize
 from directory.models import Profile
 
@@ -22,13 +23,21 @@ ALLOWED: dict[str, frozenset[str]] = {W.ACTIVE: frozenset({W.FULFILLED, W.CANCEL
 CUSTOMER_MOVES = frozenset({W.CANCELLED})
 
 
-class WaitlistMoveNotAllowed(ValidationFailed):
-    code = "transition_not_allowed"
+def _stamp(entry: WaitlistEntry, before: str, to: str, actor: str, now: datetime) -> list[str]:
+    if to == W.FULFILLED:
+        entry.fulfilled_at = now
+        return ["fulfilled_at"]
+    entry.cancelled_at = now
+    return ["cancelled_at"]
 
-    def __init__(self, current: str, to: str):
-        allowed = sorted(ALLOWED.get(current, ()))
-        hint = f"allowed: {', '.join(allowed)}" if allowed else f"{current} is final"
-        super().__init__(errors={"status": [f"Cannot move from {current} to {to} ({hint})."]})
+
+def _record(entry: WaitlistEntry, before: str, to: str, actor: str, reason: str, now: datetime, data) -> None:
+    WaitlistEvent.objects.create(
+        entry=entry, actor=actor, kind="status", from_status=before, to_status=to, reason=reason, at=now, data=data
+    )
+
+
+WAITLIST_ENTRY = Machine("waitlist entry", WaitlistEntry, ALLOWED, _stamp, _record, customer_moves=CUSTOMER_MOVES)
 
 
 class NoOpenOffer(Conflict):
@@ -80,10 +89,7 @@ def waitlist_join(
 
 
 def _locked(entry_id: int) -> WaitlistEntry:
-    entry = WaitlistEntry.objects.select_for_update().filter(pk=entry_id).first()
-    if entry is None:
-        raise NotFound("Waitlist entry not found.")
-    return entry
+    return WAITLIST_ENTRY.lock(entry_id)
 
 
 @transaction.atomic
@@ -100,11 +106,8 @@ def waitlist_transition(
     before = entry.status
     if before == to and (to != W.FULFILLED or appointment_id in (None, entry.appointment_id)):
         return entry
-    if customer and to not in CUSTOMER_MOVES:
-        raise Forbidden(f"Only staff can move a waitlist entry to {to}.")
-    if to not in ALLOWED.get(before, ()):
-        raise WaitlistMoveNotAllowed(before, to)
-    changed = ["status", "updated_at"]
+    WAITLIST_ENTRY.check(before, to, customer=customer)
+    also = ()
     if to == W.FULFILLED:
         if appointment_id is None:
             raise ValidationFailed.on("appointment_id", "Fulfilling an entry needs the appointment_id it led to.")
@@ -117,19 +120,10 @@ def waitlist_transition(
             raise ValidationFailed.on(
                 "appointment_id", "The appointment must be for the entry's definition, location and profile."
             )
-        entry.appointment = appointment
-        entry.fulfilled_at = now
-        changed += ["appointment", "fulfilled_at"]
-    else:
-        entry.cancelled_at = now
-        changed.append("cancelled_at")
+        entry.appointment, also = appointment, ("appointment",)
     offer = open_offer_locked(entry)
-    entry.status = to
-    entry.save(update_fields=changed)
-    WaitlistEvent.objects.create(
-        entry=entry, actor=actor, kind="status", from_status=before, to_status=to, reason=reason or "", at=now,
-        data={"appointment_id": appointment_id} if appointment_id else None,
-    )  # fmt: skip
+    WAITLIST_ENTRY.move(entry, to, actor=actor, reason=reason, now=now, also=also,
+                        data={"appointment_id": appointment_id} if appointment_id else None)  # fmt: skip
     if offer is not None:
         offer_close(offer, status=OfferStatus.WITHDRAWN, actor=actor, now=now, reason=f"entry {to}")
     return entry
@@ -199,9 +193,9 @@ def waitlist_claim(*, entry_id: int, actor: str, now: datetime | None = None) ->
             raise NoOpenOffer()
         if offer.expires_at <= now:
             raise Conflict("This offer has expired.", code="offer_expired")
-        offer.status = OfferStatus.CLAIMED
-        offer.closed_at = now
-        offer.save(update_fields=["status", "closed_at"])
+        # The offer stops holding the place before booking looks; its history row is the "claimed" one below.
+        OFFER.check(offer.status, OfferStatus.CLAIMED)
+        OFFER.move(offer, OfferStatus.CLAIMED, actor=actor, now=now, record=False)
         appointment = appointment_book(
             booking_request(
                 entry.definition_id, entry.profile_id, entry.location_id, offer.start_at, staff=offer.staff_id,
