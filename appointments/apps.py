@@ -9,6 +9,9 @@ class AppointmentsConfig(AppConfig):
         from appointments.selectors.fastpath import connect_schedule_signals
 
         connect_schedule_signals()
+        from appointments.services.notification_events import register as register_notification_events
+
+        register_notification_events()  # the events, templates and attachments the generic outbox carries
         import appointments.dashboard  # noqa: F401  (registers the queue and waitlist dashboard cards)
         from appointments.services.answers import check_transaction_target, write_transaction_reference
         from questionnaires.routing import register_destination

@@ -69,3 +69,16 @@ APPOINTMENT_PURPOSES = (LinkPurpose.VIEW, LinkPurpose.RESCHEDULE, LinkPurpose.CA
 OFFER_PURPOSES = (LinkPurpose.CLAIM, LinkPurpose.DECLINE)
 # A link of these purposes works once: a second use is refused.
 ONE_TIME_PURPOSES = (LinkPurpose.CANCEL, LinkPurpose.CLAIM, LinkPurpose.DECLINE)
+
+
+class NotificationEvent(models.TextChoices):
+    """What appointments and waitlist offers tell customers and systems (registered with the notifications outbox
+    by services/notification_events.py)."""
+
+    CREATED = "created", "Created"
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+    REJECTED = "rejected", "Rejected"
+    COMPLETED = "completed", "Completed"
+    REMINDER = "reminder", "Reminder"
+    WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"

@@ -8,16 +8,6 @@ class Channel(models.TextChoices):
     EMAIL = "email", "Email"
 
 
-class Event(models.TextChoices):
-    CREATED = "created", "Created"
-    CONFIRMED = "confirmed", "Confirmed"
-    CANCELLED = "cancelled", "Cancelled"
-    REJECTED = "rejected", "Rejected"
-    COMPLETED = "completed", "Completed"
-    REMINDER = "reminder", "Reminder"
-    WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"
-
-
 class Status(models.TextChoices):
     PENDING = "pending", "Pending"
     SENDING = "sending", "Sending"
@@ -29,5 +19,3 @@ class Status(models.TextChoices):
 
 # Rows that may still be delivered; cancelling or moving applies only to these.
 OPEN_STATUSES = (Status.PENDING, Status.SENDING)
-# Events whose email carries an iCalendar attachment of the appointment.
-CALENDAR_EVENTS = (Event.CREATED, Event.CONFIRMED, Event.REMINDER)

@@ -8,7 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from directory.models import TimestampedModel
-from notifications.enums import Channel, Event, Status
+from notifications.enums import Channel, Status
+from notifications.registry import event_choices
 
 
 class Target(TimestampedModel):
@@ -19,7 +20,9 @@ class Target(TimestampedModel):
     channel = models.CharField(max_length=16, choices=Channel.choices)
     url = models.URLField(max_length=1000, blank=True, default="", help_text="Webhook targets: where to POST.")
     email = models.EmailField(
-        blank=True, default="", help_text="Email targets: the address; empty means the appointment's customer."
+        blank=True,
+        default="",
+        help_text="Email targets: the address; empty means the person the message is about (the context's profile).",
     )
     subject_template = models.CharField(max_length=500, blank=True, default="", help_text="Email subject.")
     body_template = models.TextField(
@@ -48,7 +51,7 @@ class Notification(TimestampedModel):
     location = models.ForeignKey(
         "directory.Location", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    event = models.CharField(max_length=32, choices=Event.choices)
+    event = models.CharField(max_length=32, choices=event_choices)  # the registered events (notifications.registry)
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="notifications")
     due_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)

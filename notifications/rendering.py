@@ -13,25 +13,10 @@ import json
 from django.template import Context, Engine, TemplateSyntaxError
 from django.utils.html import linebreaks
 
+from notifications.registry import defaults
+
 PLAIN = Engine(autoescape=False)
 HTML = Engine(autoescape=True)
-
-# The defaults read only `summary`, which every producer puts in its context (what, where, when and zone, and
-# `held_until` for a place held for the customer), so one pair of templates serves every event.
-DEFAULT_SUBJECT = "{{ event_label }}: {{ summary.what }} on {{ summary.when }}"
-DEFAULT_EMAIL_BODY = """Hello {{ profile.first_name|default:"there" }},
-
-{{ event_label }}: {{ summary.what }} at {{ summary.where }},
-{{ summary.when }} ({{ summary.zone }}).{% if summary.held_until %}
-The place is held for you until {{ summary.held_until }} ({{ summary.zone }}).{% endif %}
-{% if links %}
-{% if links.view %}See your appointment: {{ links.view }}
-{% endif %}{% if links.reschedule %}Reschedule: {{ links.reschedule }}
-{% endif %}{% if links.cancel %}Cancel: {{ links.cancel }}
-{% endif %}{% if links.calendar %}Add to your calendar: {{ links.calendar }}
-{% endif %}{% if links.claim %}Claim this place: {{ links.claim }}
-{% endif %}{% if links.decline %}Decline it: {{ links.decline }}
-{% endif %}{% endif %}"""
 
 
 class TemplateError(ValueError):
@@ -74,9 +59,10 @@ def render_webhook(template: str, context: dict) -> str:
 def render_email(subject_template: str, body_template: str, context: dict) -> tuple[str, str, str]:
     """Subject (one line), plain-text body and HTML body."""
     try:
-        subject = PLAIN.from_string(subject_template or DEFAULT_SUBJECT).render(Context(context, autoescape=False))
-        text = PLAIN.from_string(body_template or DEFAULT_EMAIL_BODY).render(Context(context, autoescape=False))
-        html = HTML.from_string(body_template or DEFAULT_EMAIL_BODY).render(Context(context))
+        fallback = defaults()  # the producing app's templates (notifications.registry)
+        subject = PLAIN.from_string(subject_template or fallback.subject).render(Context(context, autoescape=False))
+        text = PLAIN.from_string(body_template or fallback.body).render(Context(context, autoescape=False))
+        html = HTML.from_string(body_template or fallback.body).render(Context(context))
     except TemplateSyntaxError as exc:
         raise TemplateError(f"Template error: {exc}") from exc
     return " ".join(subject.split()), text, linebreaks(html, autoescape=False)

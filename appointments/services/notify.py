@@ -15,10 +15,10 @@ from datetime import UTC, datetime, timedelta
 
 from appointments.enums import NOTIFICATION_EVENTS
 from appointments.enums import AppointmentStatus as S
+from appointments.enums import NotificationEvent as Event
 from appointments.models import Appointment
 from appointments.services import customer_links
 from core.localtime import utc_iso
-from notifications.enums import Event
 from notifications.services.scheduling import (
     Planned,
     notification_schedule,

@@ -20,12 +20,12 @@ from appointments import selectors
 from appointments.enums import LinkPurpose
 from appointments.models import Appointment, WaitlistOffer
 from appointments.services import customer_actions as actions
+from appointments.services.calendar import appointment_ics
 from appointments.services.customer_links import LinkRefused, live_paths, resolve
 from appointments.services.notify import appointment_context
 from appointments.web.limits import retry_after
 from core.errors import DomainError
 from core.localtime import local_label
-from notifications.channels.calendar import appointment_ics
 from questionnaires.selectors import answers_by_appointment
 
 TEMPLATES = "appointments/customer/"

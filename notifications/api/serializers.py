@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from core.api.serializers import OutputModelSerializer
 from notifications.models import Notification, Target
+from notifications.registry import subjects
 
 TARGET_FIELDS = ("name", "handle", "channel", "url", "email", "subject", "template", "secret", "timeout_seconds",
                  "is_active")  # fmt: skip
@@ -51,12 +52,18 @@ class TargetInput(serializers.ModelSerializer):
 
 
 class NotificationSerializer(OutputModelSerializer):
-    appointment_id = serializers.IntegerField(allow_null=True, help_text="Set when the subject is an appointment.")
     notification_id = serializers.UUIDField(source="uuid", help_text="Sent as X-Notification-Id on every attempt.")
     subject_id = serializers.CharField()
 
     class Meta:
         model = Notification
-        fields = ("id", "notification_id", "appointment_id", "subject_type", "subject_id", "event", "target_id",
-                  "due_at", "status", "attempts", "next_attempt_at", "sent_at", "last_error", "created_at",
-                  "updated_at")  # fmt: skip
+        fields = ("id", "notification_id", "subject_type", "subject_id", "event", "target_id", "due_at", "status",
+                  "attempts", "next_attempt_at", "sent_at", "last_error", "created_at", "updated_at")  # fmt: skip
+
+    def get_fields(self):
+        """The registered subjects' id fields (`appointment_id`: annotated by the view) follow notification_id."""
+        fields = super().get_fields()
+        ordered = {name: fields.pop(name) for name in ("id", "notification_id")}
+        for subject in subjects():
+            ordered[subject.id_field] = serializers.IntegerField(allow_null=True, help_text=subject.description)
+        return {**ordered, **fields}

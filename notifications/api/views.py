@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from core.api.views import ResourceViewSet
 from notifications.api import serializers as s
 from notifications.models import Notification, Target
+from notifications.registry import subjects
 from notifications.services.targets import target_create, target_delete, target_update
 
 STAMP_FILTERS = {"created_at": "datetime", "updated_at": "datetime"}
@@ -53,7 +54,9 @@ class TargetViewSet(ResourceViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="List the notification outbox",
-        description="Filters: `filter[appointment_id]`, `filter[event]`, `filter[status]`, `filter[target_id]`, "
+        description="Filters: "
+        + "".join(f"`filter[{subject.id_field}]`, " for subject in subjects())
+        + "`filter[event]`, `filter[status]`, `filter[target_id]`, "
         "`filter[due_at][gte|lte|gt|lt]` and more; sort by `due_at`, `sent_at`, `created_at`, `id`.",
     ),
     retrieve=extend_schema(summary="Get one notification"),
@@ -62,14 +65,18 @@ class NotificationViewSet(ResourceViewSet):
     """The outbox, read-only (admin scope)."""
 
     serializer_class = s.NotificationSerializer
+    # The registered subjects' id fields (notifications.registry; API modules load after every app's ready()).
     filter_fields = {
-        "id": "number", "appointment_id": "number", "subject_type": "text", "subject_id": "text", "event": "text",
-        "status": "text", "target_id": "number", "due_at": "datetime", "sent_at": "datetime", **STAMP_FILTERS,
+        "id": "number", **{subject.id_field: "number" for subject in subjects()}, "subject_type": "text",
+        "subject_id": "text", "event": "text", "status": "text", "target_id": "number", "due_at": "datetime",
+        "sent_at": "datetime", **STAMP_FILTERS,
     }  # fmt: skip
     sort_fields = {name: name for name in ("id", "due_at", "sent_at", "created_at", "updated_at")}
 
     def get_queryset(self):
-        appointment_id = Case(
-            When(subject_type="appointment", then=Cast("subject_id", BigIntegerField())), output_field=BigIntegerField()
-        )
-        return Notification.objects.annotate(appointment_id=appointment_id).order_by("due_at", "id")
+        ids = {
+            subject.id_field: Case(When(subject_type=subject.name, then=Cast("subject_id", BigIntegerField())),
+                                   output_field=BigIntegerField())
+            for subject in subjects()
+        }  # fmt: skip
+        return Notification.objects.annotate(**ids).order_by("due_at", "id")

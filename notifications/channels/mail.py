@@ -1,4 +1,4 @@
-"""Sending a notification email through Django's email backend: text, HTML and, for some events, an .ics."""
+"""Sending a notification email through Django's email backend: text, HTML and the event's attachment, if any."""
 
 from __future__ import annotations
 
@@ -8,10 +8,18 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
 from notifications.channels.webhook import Outcome
+from notifications.registry import Attachment
 
 
 def send(
-    *, to: str, subject: str, text: str, html: str, ics: bytes | None, notification_id: str, timeout: float
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    attachment: Attachment | None,
+    notification_id: str,
+    timeout: float,
 ) -> Outcome:
     """Send one email; a backend error is a failure to retry."""
     started = time.monotonic()
@@ -21,9 +29,8 @@ def send(
         connection=get_connection(timeout=timeout),
     )  # fmt: skip
     message.attach_alternative(html, "text/html")
-    if ics is not None:
-        # Django adds the charset of a text attachment itself; naming it here as well wrote it twice.
-        message.attach("appointment.ics", ics, "text/calendar; method=PUBLISH")
+    if attachment is not None:
+        message.attach(attachment.filename, attachment.content, attachment.mimetype)
     try:
         message.send()
     except Exception as exc:  # any backend (SMTP, socket, TLS) failure is retried the same way

@@ -24,25 +24,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications.channels import mail, webhook
-from notifications.channels.calendar import appointment_ics
 from notifications.channels.webhook import Outcome
-from notifications.enums import CALENDAR_EVENTS, Channel, Event, Status
+from notifications.enums import Channel, Status
 from notifications.models import DeliveryAttempt, Notification
+from notifications.registry import attachment_for, defaults, label_of
 from notifications.rendering import TemplateError, default_webhook_body, render_email, render_webhook
 from notifications.services.scheduling import notification_key, notification_schedule
-from notifications.services.targets import SAMPLE_CONTEXT
 
 logger = logging.getLogger("notifications")
-
-EVENT_LABELS = {
-    Event.CREATED: "Appointment booked",
-    Event.CONFIRMED: "Appointment confirmed",
-    Event.CANCELLED: "Appointment cancelled",
-    Event.REJECTED: "Appointment request declined",
-    Event.COMPLETED: "Appointment completed",
-    Event.REMINDER: "Appointment reminder",
-    Event.WAITLIST_OFFER: "A slot is available",
-}
 
 
 @dataclass(frozen=True)
@@ -86,7 +75,7 @@ def _context(row: Notification) -> dict:
     return {
         **row.context,
         "event": row.event,
-        "event_label": EVENT_LABELS.get(row.event, row.event),
+        "event_label": label_of(row.event),
         "notification_id": str(row.uuid),
     }
 
@@ -112,9 +101,9 @@ def send_one(row: Notification, *, now: datetime) -> Outcome:
         if not to:
             return Outcome(ok=False, error="No recipient: the customer has no email address.", retry=False, skip=True)
         subject, text, html = render_email(target.subject_template, target.body_template, context)
-        ics = appointment_ics(row.context, now=now) if row.event in CALENDAR_EVENTS else None
         return mail.send(
-            to=to, subject=subject, text=text, html=html, ics=ics, notification_id=str(row.uuid),
+            to=to, subject=subject, text=text, html=html, attachment=attachment_for(row.event, row.context, now=now),
+            notification_id=str(row.uuid),
             timeout=target.timeout_seconds,
         )  # fmt: skip
     except TemplateError as exc:
@@ -205,11 +194,12 @@ def target_send_test(target, *, now: datetime | None = None) -> Notification:
     """Send a sample notification to `target` right away, recorded in the outbox like any other row."""
     now = now or timezone.now()
     stamp = now.strftime("%Y%m%dT%H%M%S%f")
+    sample = defaults()  # the producing app's sample event and context (notifications.registry)
     notification_schedule(
-        subject_type="test", subject_id=stamp, event=Event.CONFIRMED, target_id=target.pk, due_at=now,
-        context=SAMPLE_CONTEXT, now=now, enqueue=False,
+        subject_type="test", subject_id=stamp, event=sample.sample_event, target_id=target.pk, due_at=now,
+        context=sample.sample_context, now=now, enqueue=False,
     )  # fmt: skip
-    row = Notification.objects.get(key=notification_key("test", stamp, Event.CONFIRMED, target.pk))
+    row = Notification.objects.get(key=notification_key("test", stamp, sample.sample_event, target.pk))
     claim = claim_due(now=now, batch=1, only=row.pk)
     if claim is not None:
         deliver_claimed(claim, now=now)

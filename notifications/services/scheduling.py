@@ -14,8 +14,9 @@ from celery import current_app
 from django.db import transaction
 from django.db.models import Q
 
-from notifications.enums import OPEN_STATUSES, Event, Status
+from notifications.enums import OPEN_STATUSES, Status
 from notifications.models import Notification
+from notifications.registry import event_type, reminder_events
 
 logger = logging.getLogger("notifications")
 
@@ -49,7 +50,7 @@ def notifications_schedule(planned: list[Planned], *, now: datetime, enqueue: bo
     Rows already due are handed to the dispatcher after commit, so they do not wait for the next beat tick.
     """
     for row in planned:
-        if row.event not in Event.values:
+        if event_type(row.event) is None:
             raise ValueError(f"Unknown notification event {row.event!r}.")
     Notification.objects.bulk_create(
         [
@@ -89,8 +90,8 @@ def notifications_reschedule(
     `reminder_due_at` None leaves the reminders' times as they are. Returns the number of rows changed.
     """
     rows = Notification.objects.filter(subject_type=subject_type, subject_id=str(subject_id), status=Status.PENDING)
-    changed = rows.exclude(event=Event.REMINDER).update(context=context, updated_at=now)
-    reminders = rows.filter(event=Event.REMINDER)
+    reminders = rows.filter(event__in=reminder_events())
+    changed = rows.exclude(event__in=reminder_events()).update(context=context, updated_at=now)
     if reminder_due_at is None:
         return changed + reminders.update(context=context, updated_at=now)
     moved = reminders.update(
@@ -101,11 +102,10 @@ def notifications_reschedule(
     return changed + moved
 
 
-def notifications_cancel(
-    *, subject_type: str, subject_id, events=(Event.REMINDER,), reason: str = "", now: datetime
-) -> int:
-    """Cancel the subject's not-yet-sent rows of these events; a row being sent right now is cancelled too, and
-    the dispatcher, which re-reads the row after claiming it, then leaves it alone."""
+def notifications_cancel(*, subject_type: str, subject_id, events=None, reason: str = "", now: datetime) -> int:
+    """Cancel the subject's not-yet-sent rows of these events (the reminders when None); a row being sent right
+    now is cancelled too, and the dispatcher, which re-reads the row after claiming it, then leaves it alone."""
+    events = reminder_events() if events is None else events
     rows = Notification.objects.filter(
         Q(status__in=OPEN_STATUSES), subject_type=subject_type, subject_id=str(subject_id), event__in=list(events)
     )

@@ -8,23 +8,10 @@ from django.db.models import ProtectedError
 from core.errors import Conflict, ValidationFailed
 from core.records import record_create, record_update
 from notifications.channels.safety import UnsafeUrl, check_url
-from notifications.enums import Channel, Event
+from notifications.enums import Channel
 from notifications.models import Target
+from notifications.registry import defaults
 from notifications.rendering import TemplateError, render_email, render_webhook
-
-# What templates are checked against (and what `send_test_notification` sends): the documented context shape.
-SAMPLE_CONTEXT = {
-    "summary": {"what": "Sample service", "where": "Sample location", "when": "2030-01-07 09:00", "zone": "UTC"},
-    "appointment": {
-        "id": 0, "status": "confirmed", "scheduled_start_at": "2030-01-07T09:00:00Z",
-        "scheduled_end_at": "2030-01-07T09:30:00Z", "timezone": "UTC", "local_start": "2030-01-07 09:00",
-        "local_end": "2030-01-07 09:30", "notes": "A \"quoted\" note", "staff": None,
-        "definition": {"id": 0, "handle": "sample", "name": "Sample service"},
-        "location": {"id": 0, "handle": "sample", "name": "Sample location", "timezone": "UTC"},
-    },
-    "profile": {"id": "00000000-0000-0000-0000-000000000000", "first_name": "Sam", "last_name": "Sample",
-                "email": "sam@example.com"},
-}  # fmt: skip
 
 
 def target_check(target: Target) -> None:
@@ -41,7 +28,8 @@ def target_check(target: Target) -> None:
             except UnsafeUrl as exc:
                 errors["url"] = [str(exc)]
         if target.body_template:
-            sample = {**SAMPLE_CONTEXT, "event": Event.CONFIRMED, "event_label": "Sample", "notification_id": "x"}
+            sample = {**defaults().sample_context, "event": defaults().sample_event, "event_label": "Sample",
+                      "notification_id": "x"}  # fmt: skip
             try:
                 render_webhook(target.body_template, sample)
             except TemplateError as exc:
@@ -52,7 +40,8 @@ def target_check(target: Target) -> None:
         if target.secret:
             errors["secret"] = ["Only webhook targets are signed."]
         try:
-            render_email(target.subject_template, target.body_template, {**SAMPLE_CONTEXT, "event_label": "Sample"})
+            render_email(target.subject_template, target.body_template,
+                         {**defaults().sample_context, "event_label": "Sample"})  # fmt: skip
         except TemplateError as exc:
             errors["template"] = [str(exc)]
     if errors:
@@ -84,6 +73,6 @@ def target_delete(target: Target) -> None:
             target.delete()
     except ProtectedError as exc:
         raise Conflict(
-            "This target is in use (by notifications or appointment definitions): deactivate it instead.",
+            f"This target is in use (by notifications or {defaults().target_users}): deactivate it instead.",
             code="target_in_use",
         ) from exc

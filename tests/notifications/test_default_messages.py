@@ -13,10 +13,11 @@ import pytest
 import time_machine
 from django.template import Context, Engine
 
+from appointments.enums import NotificationEvent as Event
 from appointments.services.lifecycle import appointment_transition
-from notifications.enums import Channel, Event
+from appointments.services.notification_events import DEFAULT_EMAIL_BODY, DEFAULT_SUBJECT
+from notifications.enums import Channel
 from notifications.models import Notification
-from notifications.rendering import DEFAULT_EMAIL_BODY, DEFAULT_SUBJECT
 from notifications.services.dispatch import _context, dispatch_due
 from tests.appointments.factories import WaitlistEntryFactory
 from tests.factories import (

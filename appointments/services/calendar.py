@@ -1,4 +1,4 @@
-"""The iCalendar (.ics) attachment of an appointment, built from the notification's context."""
+"""The iCalendar (.ics) of an appointment, built from a notification context (emails and the customer's link)."""
 
 from __future__ import annotations
 
