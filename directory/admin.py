@@ -8,12 +8,14 @@ from django.utils import timezone
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from directory.admin_base import (
+    ActorColumn,
     ConsoleModelAdmin,
     ConsoleStackedInline,
     ConsoleTabularInline,
     ExportableConsoleAdmin,
     actor_of,
 )
+from directory.console_display import record_link
 from directory.models import (
     ApiToken,
     AuditRecord,
@@ -149,12 +151,17 @@ class ApiTokenAdmin(ConsoleModelAdmin):
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(ConsoleModelAdmin):
+class AuditRecordAdmin(ActorColumn, ConsoleModelAdmin):
     """The generic audit trail (erasures and exports of profiles): read-only for everybody."""
 
     list_display = ("at", "action", "subject_type", "subject_id", "actor")
     list_filter = ("action", "subject_type")
     search_fields = ("subject_id", "actor")
+    fields = readonly_fields = ("action", "actor_name", "subject", "at", "data")
+
+    @admin.display(description="Subject")
+    def subject(self, obj: AuditRecord) -> str:
+        return record_link(obj.subject_type, obj.subject_id)
 
     def has_add_permission(self, request):
         return False

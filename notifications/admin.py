@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.errors import DomainError
 from core.localtime import local_label
 from directory.admin_base import ConsoleModelAdmin, ConsoleTabularInline, Link, console_link
+from directory.console_display import record_link
 from notifications.models import DeliveryAttempt, Notification, Target
 from notifications.services.dispatch import target_send_test
 from notifications.services.scheduling import notifications_cancel_rows, notifications_retry_now
@@ -130,7 +131,7 @@ class NotificationAdmin(ConsoleModelAdmin):
     list_select_related = ("target", "location")
     actions = ("retry_now", "cancel")
     inlines = (NotificationAttemptInline,)
-    readonly_fields = ("uuid", "key", "subject_type", "subject_id", "location", "event", "target", "local_due",
+    readonly_fields = ("uuid", "key", "subject_link", "location", "event", "target", "local_due",
                        "status", "attempts", "next_attempt_at", "lease_until", "sent_at", "last_error", "context")  # fmt: skip
     fields = readonly_fields
 
@@ -143,6 +144,10 @@ class NotificationAdmin(ConsoleModelAdmin):
     @admin.display(description="Subject")
     def subject(self, obj: Notification) -> str:
         return f"{obj.subject_type} {obj.subject_id}"
+
+    @admin.display(description="Subject")
+    def subject_link(self, obj: Notification) -> str:
+        return record_link(obj.subject_type, obj.subject_id)
 
     @admin.display(description="Due (local)", ordering="due_at")
     def local_due(self, obj: Notification) -> str:

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from import_export import fields as export_fields
@@ -15,11 +16,13 @@ from import_export import resources
 from unfold.decorators import display
 
 from appointments.admin.customer_links import CustomerLinkInline
-from appointments.admin.front_desk import ConsolePages
+from appointments.admin.front_desk import ConsolePages, moves_for
 from appointments.enums import AppointmentStatus
 from appointments.models import Appointment, AppointmentEvent
+from appointments.selectors.workspace import booking_answers
 from appointments.services.booking import appointment_book, booking_request
 from appointments.services.lifecycle import (
+    RESCHEDULABLE,
     appointment_delete,
     appointment_reschedule,
     appointment_transition,
@@ -29,6 +32,7 @@ from core.errors import DomainError
 from core.localtime import local_day_bounds, local_label, localize
 from directory.admin_base import ActorColumn, ConsoleTabularInline, ExportableConsoleAdmin, actor_of
 from directory.models import Location
+from directory.selectors import actor_label
 
 # API field names a service error may name -> the admin form's field names.
 FORM_FIELDS = {
@@ -62,7 +66,8 @@ class AppointmentForm(forms.ModelForm):
         self.request = request
         if self.instance.pk:
             for name in ("definition", "profile", "location"):
-                self.fields[name].disabled = True
+                if name in self.fields:  # absent for a user who may only view: every field is read-only then
+                    self.fields[name].disabled = True
             tz = self.instance.location.timezone
             local = self.instance.scheduled_start_at.astimezone(tz).replace(tzinfo=None)
             self.initial["local_start"] = local.strftime("%Y-%m-%dT%H:%M")
@@ -247,6 +252,20 @@ STAMPS = ("created_at", "confirmed_at", "approved_at", "arrived_at", "completed_
           "rejected_at")  # fmt: skip
 
 
+# Who approved, cancelled or rejected, named in words (the user's or the token's name, not "user:3").
+ACTORS = ("approved_by", "cancelled_by", "rejected_by")
+
+
+def _actor_display(name: str):
+    @admin.display(description=name.replace("_", " ").capitalize())
+    def show(self, obj: Appointment) -> str:
+        actor = getattr(obj, name)
+        return actor_label(actor) if actor else "—"
+
+    show.__name__ = f"{name}_name"
+    return show
+
+
 def _stamp_display(name: str):
     @admin.display(description=name.replace("_at", "").replace("_", " ").capitalize() + " (local)")
     def show(self, obj: Appointment) -> str:
@@ -269,8 +288,10 @@ class AppointmentAdmin(ConsolePages, ExportableConsoleAdmin):
     ordering = ("scheduled_start_at", "id")
     autocomplete_fields = ("profile", "assigned_staff")
     inlines = (AppointmentEventInline, CustomerLinkInline)
-    readonly_fields = ("status", "local_end", "local_zone", *(f"local_{name}" for name in STAMPS), "approved_by",
-                       "cancelled_by", "rejected_by")  # fmt: skip
+    # The page is the appointment's workspace: summary, the moves its status allows, reschedule, booking answers.
+    change_form_outer_before_template = "admin/appointments/workspace.html"
+    readonly_fields = ("status", "local_end", "local_zone", *(f"local_{name}" for name in STAMPS),
+                       *(f"{name}_name" for name in ACTORS))  # fmt: skip
     actions = [
         _transition_action(AppointmentStatus.CONFIRMED, "Confirm"),
         _transition_action(AppointmentStatus.REJECTED, "Reject"),
@@ -294,6 +315,27 @@ class AppointmentAdmin(ConsolePages, ExportableConsoleAdmin):
         if obj is None:
             return ((None, {"fields": main}),)
         return ((None, {"fields": main}), ("Status", {"fields": self.readonly_fields}))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        appointment = self.get_object(request, object_id) if str(object_id).isdigit() else None
+        if appointment is not None:
+            extra_context = {**(extra_context or {}), "workspace": self._workspace(request, appointment)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _workspace(self, request, appointment: Appointment) -> dict:
+        """The page's head: the appointment in words, the move buttons (the day schedule's, posting to
+        `move_view`), the reschedule link and the booking answers."""
+        can_change = self.has_change_permission(request, appointment)
+        tz = appointment.location.timezone
+        reschedule = can_change and appointment.status in RESCHEDULABLE
+        return {
+            "when": f"{local_label(appointment.scheduled_start_at, tz)} – "
+                    f"{local_label(appointment.scheduled_end_at, tz, '%H:%M %Z')}",
+            "moves": moves_for(appointment, can_change),
+            "reschedule_url": reverse("admin:appointments_appointment_reschedule", args=[appointment.pk])
+            if reschedule else "",
+            "answers": booking_answers(appointment),
+        }  # fmt: skip
 
     def save_model(self, request, obj, form, change):
         # The form already booked or rescheduled through the services; only the notes remain to store.
@@ -331,3 +373,5 @@ class AppointmentAdmin(ConsolePages, ExportableConsoleAdmin):
 
 for _name in STAMPS:
     setattr(AppointmentAdmin, f"local_{_name}", _stamp_display(_name))
+for _name in ACTORS:
+    setattr(AppointmentAdmin, f"{_name}_name", _actor_display(_name))

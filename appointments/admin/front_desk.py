@@ -42,6 +42,15 @@ MOVE_LABELS = {
 }
 
 
+def moves_for(appointment: Appointment, can_move: bool) -> list[tuple[str, str]]:
+    """The (status, button label) moves the appointment's status allows, for a user who may change appointments;
+    the day schedule's cards and the appointment's page show these buttons, both posting to `move_view`."""
+    if not can_move:
+        return []
+    allowed = ALLOWED.get(appointment.status, ())
+    return [(to, label) for to, label in MOVE_LABELS.items() if to in allowed]
+
+
 def changelist_url(location, **params) -> str:
     query = {"location__id__exact": location.pk, **params}
     return f"{reverse('admin:appointments_appointment_changelist')}?{urlencode(query)}"
@@ -195,13 +204,7 @@ class ConsolePages:
                         "appointment": appointment,
                         "local_start": appointment.scheduled_start_at.astimezone(location.timezone),
                         "local_end": appointment.scheduled_end_at.astimezone(location.timezone),
-                        "moves": [
-                            (to, label)
-                            for to, label in MOVE_LABELS.items()
-                            if to in ALLOWED.get(appointment.status, ())
-                        ]
-                        if can_move
-                        else [],
+                        "moves": moves_for(appointment, can_move),
                         **place(appointment.scheduled_start_at, appointment.scheduled_end_at),
                         "row": appointment.lane_row,
                     }

@@ -22,6 +22,7 @@ from directory.admin_base import (
     with_param,
 )
 from directory.charts import bar_chart, day_lines
+from directory.console_display import record_link
 from questionnaires.enums import MappingStatus, RatingScale
 from questionnaires.models import Answer, Rating, Submission
 from questionnaires.reports import rating_report
@@ -69,13 +70,17 @@ class SubmissionAdmin(ConsoleModelAdmin):
     list_select_related = ("questionnaire_version__questionnaire", "profile", "location")
     inlines = (AnswerInline,)
     actions = ("retry_failed_routes",)
-    fields = ("questionnaire", "questionnaire_version", "profile", "location", "appointment_id", "context",
+    fields = ("questionnaire", "questionnaire_version", "profile", "location", "appointment", "context",
               "submitted_local")  # fmt: skip
     readonly_fields = fields
 
     @admin.display(description="Questionnaire")
     def questionnaire(self, obj: Submission) -> str:
         return str(obj.questionnaire_version.questionnaire)
+
+    @admin.display(description="Appointment")
+    def appointment(self, obj: Submission) -> str:
+        return record_link("appointment", obj.appointment_id)
 
     @admin.display(description="Submitted (local)", ordering="submitted_at")
     def submitted_local(self, obj: Submission) -> str:

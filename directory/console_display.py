@@ -1,0 +1,80 @@
+"""How the console shows stored internals to people: JSON as a readable block (no literal `null`), and a related
+record's id as a link that names the record.
+
+Apps register the kinds of record others refer to by a plain id (`register_record`, from `AppConfig.ready()`), so
+a page of one app links a record of another without importing it: a questionnaire submission's appointment, a
+notification's subject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+EMPTY = "—"
+
+
+def json_block(value) -> SafeString:
+    """A JSON value for reading: "—" when empty, scalars as text, objects as key/value rows, lists of scalars
+    joined with commas; nested values the same way. Never a literal `null`, `true` or `{}`."""
+    if value in (None, "", [], {}):
+        return mark_safe(EMPTY)
+    if isinstance(value, dict):
+        rows = format_html_join(
+            "", '<div class="console-json-row"><dt>{}</dt><dd>{}</dd></div>',
+            ((key, json_block(item)) for key, item in value.items()),
+        )  # fmt: skip
+        return format_html('<dl class="console-json">{}</dl>', rows)
+    if isinstance(value, list):
+        if all(not isinstance(item, dict | list) for item in value):
+            return format_html("{}", ", ".join(str(scalar_text(item)) for item in value))
+        return format_html('<ol class="console-json-list">{}</ol>',
+                           format_html_join("", "<li>{}</li>", ((json_block(item),) for item in value)))  # fmt: skip
+    return format_html("{}", scalar_text(value))
+
+
+def scalar_text(value) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    name: str  # as other records store it, e.g. a notification's subject_type "appointment"
+    url_name: str  # the admin change page, e.g. "admin:appointments_appointment_change"
+    describe: Callable[[str], str | None]  # id as stored -> the record in words, None when there is no such record
+    title: str  # the kind in words, e.g. "Appointment"
+
+
+_kinds: dict[str, RecordKind] = {}
+
+
+def register_record(kind: RecordKind) -> None:
+    _kinds[kind.name] = kind
+
+
+def record_link(kind_name: str, record_id) -> SafeString:
+    """A link to the record's console page, named in words ("Fitting for Olivia Jones, Tue 8 Dec 10:00 AEDT");
+    "Appointment 6 (deleted)" when it is gone; "—" without an id."""
+    if record_id in (None, ""):
+        return mark_safe(EMPTY)
+    kind = _kinds.get(kind_name)
+    if kind is None:
+        return format_html("{} {}", kind_name.replace("_", " ").capitalize(), record_id)
+    words = kind.describe(str(record_id))
+    if words is None:
+        return format_html("{} {} (deleted)", kind.title, record_id)
+    try:
+        url = reverse(kind.url_name, args=[record_id])
+    except NoReverseMatch:
+        return format_html("{}", words)
+    return format_html('<a href="{}" class="text-link console-record-link">{}</a>', url, words)
