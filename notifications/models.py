@@ -71,7 +71,8 @@ class Notification(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} {self.subject_type} {self.subject_id} -> {self.target_id}"
+        # "Confirmed: appointment 6, to Front desk webhook (webhook)"; the console links the subject in words.
+        return f"{self.get_event_display()}: {self.subject_type} {self.subject_id}, to {self.target}"
 
 
 class DeliveryAttempt(models.Model):
@@ -89,4 +90,4 @@ class DeliveryAttempt(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.notification_id} at {self.at:%Y-%m-%d %H:%M:%S}"
+        return f"Attempt #{self.pk}"  # its row shows when, in the location's time

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Prefetch
 
+from questionnaires.enums import SELECT_TYPES, QuestionType
 from questionnaires.models import Answer, Questionnaire, QuestionnaireSlot, QuestionnaireVersion, Rating, Submission
 
 
@@ -98,3 +99,20 @@ def booking_form_prefetch(prefix: str = "booking_questionnaire__") -> Prefetch:
         "sort_order", "id"
     )
     return Prefetch(f"{prefix}current_version__slots", queryset=slots)
+
+
+def answer_text(version, value) -> str:
+    """An answer as the customer chose it: an option's label, "Yes"/"No", a list joined with commas."""
+    if value in (None, "", []):
+        return "—"
+    if version.type in SELECT_TYPES:
+        labels = {option.get("value"): option.get("label") or option.get("value") for option in version.options or []}
+        chosen = value if isinstance(value, list) else [value]
+        return ", ".join(str(labels.get(item, item)) for item in chosen)
+    if version.type == QuestionType.BOOLEAN or isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {item}" for key, item in value.items())
+    return str(value)

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from appointments.models import Appointment
 from core.localtime import local_label
-from questionnaires.enums import SELECT_TYPES, QuestionType
-from questionnaires.selectors import answers_by_appointment
+from questionnaires.selectors import answer_text, answers_by_appointment
 
 
 @dataclass(frozen=True)
@@ -40,20 +39,3 @@ def booking_answers(appointment: Appointment) -> list[ShownAnswer]:
                     answer.submission_id)
         for answer in answers_by_appointment([appointment.pk]).get(appointment.pk, [])
     ]  # fmt: skip
-
-
-def answer_text(version, value) -> str:
-    """An answer as the customer chose it: an option's label, "Yes"/"No", a list joined with commas."""
-    if value in (None, "", []):
-        return "—"
-    if version.type in SELECT_TYPES:
-        labels = {option.get("value"): option.get("label") or option.get("value") for option in version.options or []}
-        chosen = value if isinstance(value, list) else [value]
-        return ", ".join(str(labels.get(item, item)) for item in chosen)
-    if version.type == QuestionType.BOOLEAN or isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{key}: {item}" for key, item in value.items())
-    return str(value)

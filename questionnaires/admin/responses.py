@@ -26,6 +26,7 @@ from directory.console_display import record_link
 from questionnaires.enums import MappingStatus, RatingScale
 from questionnaires.models import Answer, Rating, Submission
 from questionnaires.reports import rating_report
+from questionnaires.selectors import answer_text
 from questionnaires.services.routing import answer_route
 
 
@@ -38,7 +39,7 @@ class AnswerInline(ConsoleTabularInline):
     model = Answer
     extra = 0
     can_delete = False
-    fields = ("mapping_key", "question_label", "value", "link_type", "link_target", "mapping_status",
+    fields = ("mapping_key", "question_label", "answer", "link_type", "link_target", "mapping_status",
               "mapped_field", "mapped_at", "mapping_error")  # fmt: skip
     readonly_fields = fields
     verbose_name_plural = "Answers and their routing"
@@ -53,6 +54,10 @@ class AnswerInline(ConsoleTabularInline):
     @admin.display(description="Question (as asked)")
     def question_label(self, obj: Answer) -> str:
         return f"{obj.question_version.label} (v{obj.question_version.version})"
+
+    @admin.display(description="Answer")
+    def answer(self, obj: Answer) -> str:
+        return answer_text(obj.question_version, obj.value)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

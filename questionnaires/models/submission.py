@@ -57,7 +57,7 @@ class Answer(models.Model):
         indexes = [models.Index(fields=["mapping_status"], name="answer_mapping_status")]
 
     def __str__(self) -> str:
-        return f"{self.slot} = {self.value!r}"
+        return f"Answer to {self.slot.mapping_key}"  # the console's row shows the question and the answer in words
 
 
 class Rating(models.Model):

@@ -13,6 +13,7 @@ from appointments.enums import AppointmentStatus as S
 from appointments.models import Appointment
 from tests.browser.test_front_desk import screenshot
 from tests.console.workspace_world import FIVE_PAST_NINE, melbourne_appointment
+from tests.notifications.factories import NotificationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,3 +55,29 @@ def test_check_in_and_complete_from_the_appointment_page(admin_browser):
     events = list(appointment.events.order_by("at", "id").values_list("from_status", "to_status", "actor"))
     boss = f"user:{User.objects.get(username='boss').pk}"  # admin_browser's superuser
     assert events == [("confirmed", "arrived", boss), ("arrived", "completed", boss)]
+
+
+def test_the_submission_and_notification_pages_link_the_appointment_in_words(admin_browser):
+    appointment = melbourne_appointment(status=S.CONFIRMED)
+    notification = NotificationFactory(subject_id=str(appointment.pk), location=appointment.location,
+                                       context={"summary": {"what": "Fitting", "where": "Melbourne CBD", "note": None},
+                                                "reason": None, "gift_wrap": True})  # fmt: skip
+    browser = admin_browser
+    words = "Fitting for Olivia Jones, Wed 02 Dec 2026 09:00 AEDT (Confirmed)"
+    browser.get(f"{browser.base_url}/admin/appointments/appointment/{appointment.pk}/change/")
+    browser.find_element(By.LINK_TEXT, "The submission").click()
+    link = browser.find_element(By.LINK_TEXT, words)
+    assert "null" not in browser.find_element(By.ID, "content-main").text
+    screenshot(browser, "submission")
+    link.click()
+    WebDriverWait(browser, 5).until(lambda b: b.find_elements(By.ID, "appointment-workspace"))
+
+    browser.get(f"{browser.base_url}/admin/notifications/notification/{notification.pk}/change/")
+    assert (
+        browser.find_element(By.LINK_TEXT, words)
+        .get_attribute("href")
+        .endswith(f"/appointment/{appointment.pk}/change/")
+    )
+    text = browser.find_element(By.ID, "content-main").text
+    assert "null" not in text and "None" not in text
+    screenshot(browser, "notification")

@@ -6,6 +6,7 @@ an Operator limited to one location acts on that location only."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -18,7 +19,7 @@ from directory.models import AuditRecord
 from directory.roles import MANAGER, OPERATOR
 from questionnaires.models import Submission
 from tests.console.conftest import console_user
-from tests.console.workspace_world import FIVE_PAST_NINE, melbourne_appointment
+from tests.console.workspace_world import FIVE_PAST_NINE, NINE_AEDT, melbourne_appointment
 from tests.factories import LocationFactory
 from tests.notifications.factories import NotificationFactory
 
@@ -122,6 +123,9 @@ def test_the_submission_links_its_appointment_in_words(operator_client):
         rf'<a href="{link}"[^>]*>Fitting for Olivia Jones, Wed 02 Dec 2026 09:00 AEDT \(Confirmed\)</a>', html
     )
     assert "Appointment id" not in html
+    text = " ".join(visible_text(html).split())
+    assert "Your size? (v1) Medium" in text and "Gift wrap? (v1) Yes" in text  # option labels, not "m" / true
+    assert "size = " not in html
 
     Appointment.objects.filter(pk=appointment.pk).delete()
     html = operator_client.get(url).content.decode()
@@ -150,6 +154,8 @@ def test_no_raw_null_on_the_submission_notification_and_audit_pages(manager_clie
     assert "<dt>sizes</dt><dd>s, m</dd>" in notification_page
     appointment_link = reverse("admin:appointments_appointment_change", args=[appointment.pk])
     assert f'href="{appointment_link}"' in notification_page
+    title = re.search(r"<title>(.*?)</title>", notification_page, re.S).group(1)
+    assert title.split(" | ")[0].strip() == f"Confirmed: appointment {appointment.pk}, to {notification.target}"
     audit_page = manager_client.get(pages["audit"]).content.decode()
     assert f'href="{reverse("admin:directory_profile_change", args=[appointment.profile_id])}"' in audit_page
     assert "Olivia Jones" in audit_page
@@ -189,3 +195,16 @@ def test_only_a_manager_gets_the_delete_button_and_it_asks_first(login):
     confirm = manager.get(delete)
     assert confirm.status_code == 200 and "Are you sure" in confirm.content.decode()
     assert Appointment.objects.filter(pk=appointment.pk).exists()
+
+
+def test_a_move_the_clock_refuses_says_why_on_the_page(operator_client):
+    appointment = melbourne_appointment(status=S.CONFIRMED, answers=False)
+    page = reverse("admin:appointments_appointment_change", args=[appointment.pk])
+    move = reverse("admin:appointments_appointment_move", args=[appointment.pk])
+    with time_machine.travel(NINE_AEDT - timedelta(days=1), tick=False):
+        response = operator_client.post(move, {"to": S.ARRIVED, "next": page}, follow=True)
+    assert response.redirect_chain == [(page, 302)]
+    assert f"#{appointment.pk}: Check-in opens at 2026-12-02 08:00 Australia/Melbourne." in [
+        str(message) for message in response.context["messages"]
+    ]
+    assert Appointment.objects.get(pk=appointment.pk).status == S.CONFIRMED
