@@ -13,6 +13,7 @@ from directory.admin_base import (
     ConsoleTabularInline,
     ExportableConsoleAdmin,
     actor_of,
+    json_field,
 )
 from directory.models import (
     ApiToken,
@@ -155,6 +156,8 @@ class AuditRecordAdmin(ConsoleModelAdmin):
     list_display = ("at", "action", "subject_type", "subject_id", "actor")
     list_filter = ("action", "subject_type")
     search_fields = ("subject_id", "actor")
+    fields = readonly_fields = ("at", "action", "actor", "subject_type", "subject_id", "data_view")
+    data_view = json_field("data", "Data")
 
     def has_add_permission(self, request):
         return False

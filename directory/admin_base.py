@@ -25,6 +25,8 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from import_export.admin import ExportActionMixin
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm
@@ -372,3 +374,31 @@ def console_today(locations: QuerySet[Location], chosen: str | int | None = None
     latest local today among them (an operator's only location's today), never the UTC date."""
     picked = locations.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
     return local_today([picked] if picked else locations, now=timezone.now())
+
+
+def json_view(value) -> SafeString:
+    """Stored JSON (a notification's context, an event's data) as a person reads it: nested keys and values, "—"
+    for nothing, Yes/No for booleans; never a raw `null`."""
+    if value is None or value == "" or value == {} or value == []:
+        return mark_safe("—")
+    if isinstance(value, bool):
+        return mark_safe("Yes" if value else "No")
+    if isinstance(value, dict):
+        rows = format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((key, json_view(item)) for key, item in value.items()))
+        return mark_safe(f'<dl class="json-view">{rows}</dl>')
+    if isinstance(value, list):
+        if all(not isinstance(item, dict | list) for item in value):
+            return mark_safe(", ".join(str(json_view(item)) for item in value))
+        return mark_safe('<ol class="json-view">' + "".join(f"<li>{json_view(item)}</li>" for item in value) + "</ol>")
+    return conditional_escape(str(value))
+
+
+def json_field(name: str, description: str):
+    """A read-only display method showing the JSON field `name` through json_view (use `<name>_view` in fields)."""
+
+    @admin.display(description=description)
+    def show(self, obj) -> SafeString:
+        return json_view(getattr(obj, name))
+
+    show.__name__ = f"{name}_view"
+    return show

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.localtime import local_label
-from directory.admin_base import ConsoleModelAdmin, ConsoleTabularInline, Link, console_link
+from directory.admin_base import ConsoleModelAdmin, ConsoleTabularInline, Link, console_link, json_field
 from notifications.models import DeliveryAttempt, Notification, Target
 from notifications.services.dispatch import target_send_test
 from notifications.services.scheduling import notifications_cancel_rows, notifications_retry_now
@@ -131,8 +131,10 @@ class NotificationAdmin(ConsoleModelAdmin):
     actions = ("retry_now", "cancel")
     inlines = (NotificationAttemptInline,)
     readonly_fields = ("uuid", "key", "subject_type", "subject_id", "location", "event", "target", "local_due",
-                       "status", "attempts", "next_attempt_at", "lease_until", "sent_at", "last_error", "context")  # fmt: skip
+                       "status", "attempts", "next_attempt_at", "lease_until", "sent_at", "last_error",
+                       "context_view")  # fmt: skip
     fields = readonly_fields
+    context_view = json_field("context", "Context")
 
     def has_add_permission(self, request) -> bool:
         return False

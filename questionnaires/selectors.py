@@ -64,6 +64,20 @@ def answers_prefetch() -> Prefetch:
     return Prefetch("answers", queryset=Answer.objects.select_related("slot", "question_version__question"))
 
 
+def answer_text(answer: Answer) -> str:
+    """An answer as a person reads it: option labels instead of values, Yes/No, lists joined, "—" for none."""
+    value = answer.value
+    if value is None or value == "" or value == []:
+        return "—"
+    labels = {option.get("value"): option.get("label") for option in answer.question_version.options or ()
+              if isinstance(option, dict)}  # fmt: skip
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(labels.get(item, item)) for item in value)
+    return str(labels.get(value, value))
+
+
 def answers_by_appointment(appointment_ids) -> dict[int, list[Answer]]:
     """Each appointment's booking answers (as pinned), for many appointments in one query."""
     out: dict[int, list[Answer]] = {}

@@ -16,6 +16,7 @@ from unfold.decorators import display
 
 from appointments.admin.customer_links import CustomerLinkInline
 from appointments.admin.front_desk import ConsolePages
+from appointments.admin.workspace import workspace
 from appointments.enums import AppointmentStatus
 from appointments.models import Appointment, AppointmentEvent
 from appointments.services.booking import appointment_book, booking_request
@@ -279,6 +280,16 @@ class AppointmentAdmin(ConsolePages, ExportableConsoleAdmin):
         _transition_action(AppointmentStatus.NO_SHOW, "Mark no-show"),
         _transition_action(AppointmentStatus.CANCELLED, "Cancel"),
     ]
+
+    change_form_template = "admin/appointments/appointment/change_form.html"  # import-export's, with the workspace
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The page is a workspace: the booking's summary and answers, its moves and the reschedule link."""
+        appointment = self.get_object(request, object_id)  # None (then a 404 below) outside the user's locations
+        if appointment is not None:
+            can_move = self.has_change_permission(request, appointment)
+            extra_context = {**(extra_context or {}), **workspace(appointment, can_move=can_move)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)

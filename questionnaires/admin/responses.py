@@ -18,6 +18,7 @@ from directory.admin_base import (
     ConsoleTabularInline,
     ReportRangeForm,
     csv_response,
+    json_field,
     locations_for,
     with_param,
 )
@@ -69,9 +70,18 @@ class SubmissionAdmin(ConsoleModelAdmin):
     list_select_related = ("questionnaire_version__questionnaire", "profile", "location")
     inlines = (AnswerInline,)
     actions = ("retry_failed_routes",)
-    fields = ("questionnaire", "questionnaire_version", "profile", "location", "appointment_id", "context",
+    fields = ("questionnaire", "questionnaire_version", "profile", "location", "appointment_link", "context_view",
               "submitted_local")  # fmt: skip
     readonly_fields = fields
+    context_view = json_field("context", "Context")
+
+    @admin.display(description="Appointment")
+    def appointment_link(self, obj: Submission):
+        """The appointment it was answered for, as a link (by URL: questionnaires never imports appointments)."""
+        if obj.appointment_id is None:
+            return "—"
+        url = reverse("admin:appointments_appointment_change", args=[obj.appointment_id])
+        return format_html('<a href="{}">Appointment #{}</a>', url, obj.appointment_id)
 
     @admin.display(description="Questionnaire")
     def questionnaire(self, obj: Submission) -> str:
