@@ -18,7 +18,7 @@ class AppointmentsConfig(AppConfig):
 
         # Answers routed to "transaction" land on the appointment; questionnaires never imports appointments.
         register_destination("transaction", write_transaction_reference, check_transaction_target)
-        from appointments.selectors.workspace import describe_appointment
+        from appointments.selectors.words import describe_appointment
         from directory.console_display import RecordKind, register_record
 
         # Submissions, notifications and audit records name an appointment by id; the console links it in words.

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
+from django.utils.html import strip_tags
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from directory.admin_base import (
@@ -14,6 +15,7 @@ from directory.admin_base import (
     ConsoleTabularInline,
     ExportableConsoleAdmin,
     actor_of,
+    json_field,
 )
 from directory.console_display import record_link
 from directory.models import (
@@ -28,6 +30,7 @@ from directory.models import (
     ProfileSpecialHour,
     StaffAssignment,
 )
+from directory.selectors import actor_label
 from directory.services.tokens import token_issue, token_revoke
 
 
@@ -157,11 +160,21 @@ class AuditRecordAdmin(ActorColumn, ConsoleModelAdmin):
     list_display = ("at", "action", "subject_type", "subject_id", "actor")
     list_filter = ("action", "subject_type")
     search_fields = ("subject_id", "actor")
-    fields = readonly_fields = ("action", "actor_name", "subject", "at", "data")
+    fields = readonly_fields = ("at", "action", "actor_name", "subject", "data_view")
+    data_view = json_field("data", "Data")
 
     @admin.display(description="Subject")
     def subject(self, obj: AuditRecord) -> str:
         return record_link(obj.subject_type, obj.subject_id)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Titled in words ("profile.export of Olivia Jones by ops (command line)"), not with ids."""
+        record = self.get_object(request, object_id)
+        if record is not None:
+            subject = strip_tags(record_link(record.subject_type, record.subject_id))
+            words = f"{record.action} of {subject} by {actor_label(record.actor)}"
+            extra_context = {**(extra_context or {}), "subtitle": words}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_add_permission(self, request):
         return False

@@ -25,11 +25,13 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from import_export.admin import ExportActionMixin
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
+from directory.console_display import json_view
 from directory.models import Location
 from directory.selectors import actor_label, local_today, location_ids_for
 
@@ -372,3 +374,14 @@ def console_today(locations: QuerySet[Location], chosen: str | int | None = None
     latest local today among them (an operator's only location's today), never the UTC date."""
     picked = locations.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
     return local_today([picked] if picked else locations, now=timezone.now())
+
+
+def json_field(name: str, description: str):
+    """A read-only display method showing the JSON field `name` through json_view (use `<name>_view` in fields)."""
+
+    @admin.display(description=description)
+    def show(self, obj) -> SafeString:
+        return json_view(getattr(obj, name))
+
+    show.__name__ = f"{name}_view"
+    return show

@@ -1,5 +1,5 @@
-"""How the console shows stored internals to people: JSON as a readable block (no literal `null`), and a related
-record's id as a link that names the record.
+"""How the console shows stored internals to people: JSON as keys and values (`json_view`, never a literal
+`null`), and a related record's id as a link that names the record (`record_link`).
 
 Apps register the kinds of record others refer to by a plain id (`register_record`, from `AppConfig.ready()`), so
 a page of one app links a record of another without importing it: a questionnaire submission's appointment, a
@@ -12,39 +12,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 EMPTY = "—"
 
 
-def json_block(value) -> SafeString:
-    """A JSON value for reading: "—" when empty, scalars as text, objects as key/value rows, lists of scalars
-    joined with commas; nested values the same way. Never a literal `null`, `true` or `{}`."""
-    if value in (None, "", [], {}):
-        return mark_safe(EMPTY)
+def json_view(value) -> SafeString:
+    """Stored JSON (a notification's context, an event's data) as a person reads it: nested keys and values, "—"
+    for nothing, Yes/No for booleans; never a raw `null`."""
+    if value is None or value == "" or value == {} or value == []:
+        return mark_safe("—")
+    if isinstance(value, bool):
+        return mark_safe("Yes" if value else "No")
     if isinstance(value, dict):
-        rows = format_html_join(
-            "", '<div class="console-json-row"><dt>{}</dt><dd>{}</dd></div>',
-            ((key, json_block(item)) for key, item in value.items()),
-        )  # fmt: skip
-        return format_html('<dl class="console-json">{}</dl>', rows)
+        rows = format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((key, json_view(item)) for key, item in value.items()))
+        return mark_safe(f'<dl class="json-view">{rows}</dl>')
     if isinstance(value, list):
         if all(not isinstance(item, dict | list) for item in value):
-            return format_html("{}", ", ".join(str(scalar_text(item)) for item in value))
-        return format_html('<ol class="console-json-list">{}</ol>',
-                           format_html_join("", "<li>{}</li>", ((json_block(item),) for item in value)))  # fmt: skip
-    return format_html("{}", scalar_text(value))
-
-
-def scalar_text(value) -> str:
-    if value is None or value == "":
-        return EMPTY
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return str(value)
+            return mark_safe(", ".join(str(json_view(item)) for item in value))
+        return mark_safe('<ol class="json-view">' + "".join(f"<li>{json_view(item)}</li>" for item in value) + "</ol>")
+    return conditional_escape(str(value))
 
 
 @dataclass(frozen=True)

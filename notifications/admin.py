@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.localtime import local_label
-from directory.admin_base import ConsoleModelAdmin, ConsoleTabularInline, Link, console_link
+from directory.admin_base import ConsoleModelAdmin, ConsoleTabularInline, Link, console_link, json_field
 from directory.console_display import record_link
 from notifications.models import DeliveryAttempt, Notification, Target
 from notifications.services.dispatch import target_send_test
@@ -131,9 +131,10 @@ class NotificationAdmin(ConsoleModelAdmin):
     list_select_related = ("target", "location")
     actions = ("retry_now", "cancel")
     inlines = (NotificationAttemptInline,)
-    readonly_fields = ("uuid", "key", "subject_link", "location", "event", "target", "local_due",
-                       "status", "attempts", "next_attempt_at", "lease_until", "sent_at", "last_error", "context")  # fmt: skip
+    readonly_fields = ("uuid", "key", "subject_link", "location", "event", "target", "local_due", "status", "attempts",
+                       "next_attempt_at", "lease_until", "sent_at", "last_error", "context_view")  # fmt: skip
     fields = readonly_fields
+    context_view = json_field("context", "Context")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.db.models import F, Prefetch
 
-from questionnaires.enums import SELECT_TYPES, QuestionType
 from questionnaires.models import Answer, Questionnaire, QuestionnaireSlot, QuestionnaireVersion, Rating, Submission
 
 
@@ -65,6 +64,20 @@ def answers_prefetch() -> Prefetch:
     return Prefetch("answers", queryset=Answer.objects.select_related("slot", "question_version__question"))
 
 
+def answer_text(answer: Answer) -> str:
+    """An answer as a person reads it: option labels instead of values, Yes/No, lists joined, "—" for none."""
+    value = answer.value
+    if value is None or value == "" or value == []:
+        return "—"
+    labels = {option.get("value"): option.get("label") for option in answer.question_version.options or ()
+              if isinstance(option, dict)}  # fmt: skip
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(labels.get(item, item)) for item in value)
+    return str(labels.get(value, value))
+
+
 def answers_by_appointment(appointment_ids) -> dict[int, list[Answer]]:
     """Each appointment's booking answers (as pinned), for many appointments in one query."""
     out: dict[int, list[Answer]] = {}
@@ -99,20 +112,3 @@ def booking_form_prefetch(prefix: str = "booking_questionnaire__") -> Prefetch:
         "sort_order", "id"
     )
     return Prefetch(f"{prefix}current_version__slots", queryset=slots)
-
-
-def answer_text(version, value) -> str:
-    """An answer as the customer chose it: an option's label, "Yes"/"No", a list joined with commas."""
-    if value in (None, "", []):
-        return "—"
-    if version.type in SELECT_TYPES:
-        labels = {option.get("value"): option.get("label") or option.get("value") for option in version.options or []}
-        chosen = value if isinstance(value, list) else [value]
-        return ", ".join(str(labels.get(item, item)) for item in chosen)
-    if version.type == QuestionType.BOOLEAN or isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{key}: {item}" for key, item in value.items())
-    return str(value)

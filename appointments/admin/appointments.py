@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from import_export import fields as export_fields
@@ -16,13 +15,12 @@ from import_export import resources
 from unfold.decorators import display
 
 from appointments.admin.customer_links import CustomerLinkInline
-from appointments.admin.front_desk import ConsolePages, moves_for
+from appointments.admin.front_desk import ConsolePages
+from appointments.admin.workspace import workspace
 from appointments.enums import AppointmentStatus
 from appointments.models import Appointment, AppointmentEvent
-from appointments.selectors.workspace import booking_answers
 from appointments.services.booking import appointment_book, booking_request
 from appointments.services.lifecycle import (
-    RESCHEDULABLE,
     appointment_delete,
     appointment_reschedule,
     appointment_transition,
@@ -288,8 +286,6 @@ class AppointmentAdmin(ConsolePages, ExportableConsoleAdmin):
     ordering = ("scheduled_start_at", "id")
     autocomplete_fields = ("profile", "assigned_staff")
     inlines = (AppointmentEventInline, CustomerLinkInline)
-    # The page is the appointment's workspace: summary, the moves its status allows, reschedule, booking answers.
-    change_form_outer_before_template = "admin/appointments/workspace.html"
     readonly_fields = ("status", "local_end", "local_zone", *(f"local_{name}" for name in STAMPS),
                        *(f"{name}_name" for name in ACTORS))  # fmt: skip
     actions = [
@@ -300,6 +296,16 @@ class AppointmentAdmin(ConsolePages, ExportableConsoleAdmin):
         _transition_action(AppointmentStatus.NO_SHOW, "Mark no-show"),
         _transition_action(AppointmentStatus.CANCELLED, "Cancel"),
     ]
+
+    change_form_template = "admin/appointments/appointment/change_form.html"  # import-export's, with the workspace
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The page is a workspace: the booking's summary and answers, its moves and the reschedule link."""
+        appointment = self.get_object(request, object_id)  # None (then a 404 below) outside the user's locations
+        if appointment is not None:
+            can_move = self.has_change_permission(request, appointment)
+            extra_context = {**(extra_context or {}), **workspace(appointment, can_move=can_move)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
@@ -315,27 +321,6 @@ class AppointmentAdmin(ConsolePages, ExportableConsoleAdmin):
         if obj is None:
             return ((None, {"fields": main}),)
         return ((None, {"fields": main}), ("Status", {"fields": self.readonly_fields}))
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        appointment = self.get_object(request, object_id) if str(object_id).isdigit() else None
-        if appointment is not None:
-            extra_context = {**(extra_context or {}), "workspace": self._workspace(request, appointment)}
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def _workspace(self, request, appointment: Appointment) -> dict:
-        """The page's head: the appointment in words, the move buttons (the day schedule's, posting to
-        `move_view`), the reschedule link and the booking answers."""
-        can_change = self.has_change_permission(request, appointment)
-        tz = appointment.location.timezone
-        reschedule = can_change and appointment.status in RESCHEDULABLE
-        return {
-            "when": f"{local_label(appointment.scheduled_start_at, tz)} – "
-                    f"{local_label(appointment.scheduled_end_at, tz, '%H:%M %Z')}",
-            "moves": moves_for(appointment, can_change),
-            "reschedule_url": reverse("admin:appointments_appointment_reschedule", args=[appointment.pk])
-            if reschedule else "",
-            "answers": booking_answers(appointment),
-        }  # fmt: skip
 
     def save_model(self, request, obj, form, change):
         # The form already booked or rescheduled through the services; only the notes remain to store.

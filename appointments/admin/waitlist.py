@@ -10,7 +10,7 @@ from appointments.models import Appointment, WaitlistEntry, WaitlistEvent, Waitl
 from appointments.services.waitlist import waitlist_transition
 from core.errors import DomainError
 from core.localtime import local_label
-from directory.admin_base import ActorColumn, ConsoleModelAdmin, ConsoleTabularInline, actor_of
+from directory.admin_base import ActorColumn, ConsoleModelAdmin, ConsoleTabularInline, actor_of, json_field
 
 
 def local(value, tz) -> str:
@@ -32,8 +32,9 @@ class WaitlistEventInline(ActorColumn, ConsoleTabularInline):
     model = WaitlistEvent
     extra = 0
     can_delete = False
-    fields = ("at", "kind", "actor_name", "from_status", "to_status", "reason", "data")
+    fields = ("at", "kind", "actor_name", "from_status", "to_status", "reason", "data_view")
     readonly_fields = fields
+    data_view = json_field("data", "Data")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

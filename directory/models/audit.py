@@ -22,4 +22,5 @@ class AuditRecord(models.Model):
         indexes = [models.Index(fields=["subject_type", "subject_id", "at"], name="audit_subject")]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.subject_type} {self.subject_id} by {self.actor}"
+        # No ids: the console's page names the subject and the actor in words (AuditRecordAdmin).
+        return f"{self.action} of a {self.subject_type.replace('_', ' ')}"

@@ -18,6 +18,7 @@ from directory.admin_base import (
     ConsoleTabularInline,
     ReportRangeForm,
     csv_response,
+    json_field,
     locations_for,
     with_param,
 )
@@ -57,7 +58,7 @@ class AnswerInline(ConsoleTabularInline):
 
     @admin.display(description="Answer")
     def answer(self, obj: Answer) -> str:
-        return answer_text(obj.question_version, obj.value)
+        return answer_text(obj)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -75,9 +76,10 @@ class SubmissionAdmin(ConsoleModelAdmin):
     list_select_related = ("questionnaire_version__questionnaire", "profile", "location")
     inlines = (AnswerInline,)
     actions = ("retry_failed_routes",)
-    fields = ("questionnaire", "questionnaire_version", "profile", "location", "appointment", "context",
+    fields = ("questionnaire", "questionnaire_version", "profile", "location", "appointment", "context_view",
               "submitted_local")  # fmt: skip
     readonly_fields = fields
+    context_view = json_field("context", "Context")
 
     @admin.display(description="Questionnaire")
     def questionnaire(self, obj: Submission) -> str:
