@@ -89,4 +89,4 @@ class DeliveryAttempt(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.notification_id} at {self.at:%Y-%m-%d %H:%M:%S}"
+        return f"Attempt of notification {self.notification_id} at {self.at:%Y-%m-%d %H:%M:%S} UTC"
