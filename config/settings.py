@@ -178,6 +178,9 @@ if os.environ.get("CACHE_URL"):
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
     }
 
+# Exporting a list needs the permission to view it (django-import-export allows anybody by default).
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "directory.auth.BearerTokenAuthentication",

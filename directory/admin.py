@@ -64,6 +64,16 @@ class LocationAdmin(ExportableConsoleAdmin):
     search_fields = ("name", "handle", "email")
     prepopulated_fields = {"handle": ("name",)}
     inlines = (LocationNormalHourInline, LocationSpecialHourInline, StaffAssignmentInline)
+    readonly_fields = ("address_view", "meta_view")
+    address_view = json_field("address", "Address")
+    meta_view = json_field("meta", "Meta")
+
+    def get_fields(self, request, obj=None):
+        """Who may only look sees the address and meta as words; who may edit gets their JSON inputs."""
+        fields = [name for name in super().get_fields(request, obj) if name not in self.readonly_fields]
+        if obj is not None and not self.has_change_permission(request, obj):
+            return [{"address": "address_view", "meta": "meta_view"}.get(name, name) for name in fields]
+        return fields
 
 
 class ProfileNormalHourInline(ConsoleTabularInline):

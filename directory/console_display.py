@@ -8,6 +8,7 @@ notification's subject.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,22 +17,31 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 EMPTY = "—"
+WALL_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?")
 
 
-def json_view(value) -> SafeString:
+def json_view(value, zone: str | None = None) -> SafeString:
     """Stored JSON (a notification's context, an event's data) as a person reads it: nested keys and values, "—"
-    for nothing, Yes/No for booleans; never a raw `null`."""
+    for nothing, Yes/No for booleans, never a raw `null`; a wall time ("2026-12-08 10:00") is shown with the zone
+    its object names (a `timezone` or `zone` key beside it, or above it)."""
     if value is None or value == "" or value == {} or value == []:
         return mark_safe("—")
     if isinstance(value, bool):
         return mark_safe("Yes" if value else "No")
     if isinstance(value, dict):
-        rows = format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((key, json_view(item)) for key, item in value.items()))
+        named = value.get("timezone") or value.get("zone")
+        zone = named if isinstance(named, str) and "/" in named or named == "UTC" else zone
+        rows = format_html_join(
+            "", "<dt>{}</dt><dd>{}</dd>", ((key, json_view(item, zone)) for key, item in value.items())
+        )
         return mark_safe(f'<dl class="json-view">{rows}</dl>')
     if isinstance(value, list):
         if all(not isinstance(item, dict | list) for item in value):
-            return mark_safe(", ".join(str(json_view(item)) for item in value))
-        return mark_safe('<ol class="json-view">' + "".join(f"<li>{json_view(item)}</li>" for item in value) + "</ol>")
+            return mark_safe(", ".join(str(json_view(item, zone)) for item in value))
+        items = "".join(f"<li>{json_view(item, zone)}</li>" for item in value)
+        return mark_safe(f'<ol class="json-view">{items}</ol>')
+    if zone and isinstance(value, str) and WALL_TIME.fullmatch(value):
+        return conditional_escape(f"{value} ({zone})")
     return conditional_escape(str(value))
 
 

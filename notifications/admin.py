@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
@@ -18,7 +20,7 @@ from notifications.services.targets import target_check, target_create, target_u
 FORM_FIELDS = ("name", "handle", "channel", "url", "email", "subject_template", "body_template", "secret",
                "timeout_seconds", "is_active")  # fmt: skip
 FORM_NAMES = {"template": "body_template"}
-ATTEMPT_FIELDS = ("at", "notification", "ok", "response_status", "duration_ms", "error")
+ATTEMPT_FIELDS = ("local_at", "notification", "ok", "response_status", "duration_ms", "error")
 
 
 class ReadOnlyInline(ConsoleTabularInline):
@@ -33,6 +35,12 @@ class ReadOnlyInline(ConsoleTabularInline):
 
 
 class TargetAttemptInline(ReadOnlyInline):
+    @admin.display(description="At (local)")
+    def local_at(self, obj: DeliveryAttempt) -> str:
+        """In the zone of the notification's location (UTC when it has none)."""
+        location = obj.notification.location
+        return local_label(obj.at, location.timezone if location else UTC, "%a %d %b %Y %H:%M:%S %Z")
+
     model = DeliveryAttempt
     fields = readonly_fields = ATTEMPT_FIELDS
     verbose_name_plural = "Last attempts"

@@ -90,4 +90,4 @@ class DeliveryAttempt(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"Attempt #{self.pk}"  # its row shows when, in the location's time
+        return f"Attempt of notification {self.notification_id} at {self.at:%Y-%m-%d %H:%M:%S} UTC"

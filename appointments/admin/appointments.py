@@ -48,7 +48,7 @@ class AppointmentForm(forms.ModelForm):
 
     local_start = forms.DateTimeField(
         label="Start (location's local time)",
-        help_text="Wall time at the location, e.g. 2026-05-11 10:00.",
+        help_text="The wall time at the location, in the location's own time zone (say 10:00 on 11 May).",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     override_availability = forms.BooleanField(

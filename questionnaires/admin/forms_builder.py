@@ -153,6 +153,8 @@ class QuestionnaireAdmin(ConsoleModelAdmin):
 
     def preview_view(self, request, pk: int):
         """The current version rendered as a respondent would see it (inputs only; nothing is submitted)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         questionnaire = get_object_or_404(Questionnaire, pk=pk)
         version_id = request.GET.get("version") or questionnaire.current_version_id
         form = form_of_version(int(version_id)) if version_id else None

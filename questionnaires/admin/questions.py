@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from core.errors import DomainError
-from directory.admin_base import BlankJSONFormField, ConsoleModelAdmin, ConsoleTabularInline
+from directory.admin_base import BlankJSONFormField, ConsoleModelAdmin, ConsoleTabularInline, json_field
 from questionnaires.enums import QuestionType
 from questionnaires.models import Question, QuestionVersion
 from questionnaires.services.questions import question_create, question_update
@@ -79,8 +79,11 @@ class QuestionVersionInline(ConsoleTabularInline):
     model = QuestionVersion
     extra = 0
     can_delete = False
-    fields = ("version", "label", "type", "options", "validation", "default_value", "created_at")
+    fields = ("version", "label", "type", "options_view", "validation_view", "default_value_view", "created_at")
     readonly_fields = fields
+    options_view = json_field("options", "Options")
+    validation_view = json_field("validation", "Validation")
+    default_value_view = json_field("default_value", "Default value")
     ordering = ("-version",)
     verbose_name_plural = "Versions (read-only: answers point at them)"
 
