@@ -27,8 +27,10 @@ class AppointmentsConfig(AppConfig):
 
     def seed_demo(self, stdout) -> None:
         from appointments.demo import seed
+        from appointments.demo_activity import seed_activity
 
         seed(stdout)
+        seed_activity(stdout)
 
     def seed_demo_large(self, stdout) -> None:
         from appointments.demo_large import seed_large

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -171,8 +172,10 @@ NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)  # 14:00 in Melbourne, 22:00 on 1 
 
 
 def small_large(**kwargs):
-    """The large generator over a fortnight: every rule it follows, fast enough for SQLite."""
-    seed()
+    """The large generator over a fortnight: every rule it follows, fast enough for SQLite. The small demo (with its
+    activity, dated from the clock) is seeded at the same `now` as the large data."""
+    with time_machine.travel(NOW, tick=False):
+        seed()
     return seed_large(StringIO(), now=NOW, days_before=7, days_after=3, customers=40, quiet=True, **kwargs)
 
 
@@ -274,3 +277,51 @@ def test_seed_demo_large_loads_a_year_in_bulk_on_postgres():
     assert f"Large demo: {rows.count()} appointments" in output
     audit = capacity_audit()
     assert (audit.overbookings, audit.clashes) == ([], [])
+
+
+# --- activity: every console page has something to show ------------------------------------------------------------
+
+
+def test_the_demo_fills_the_console_pages_with_activity():
+    from appointments.enums import OfferStatus, QueueStatus
+    from appointments.models import QueueEntry, WaitlistOffer
+    from appointments.selectors.queue import queue_entries, queue_figures
+    from notifications.models import Notification
+    from questionnaires.models import Answer, Rating
+    from visits.models import Visit
+
+    seed()
+
+    fitting = AppointmentDefinition.objects.get(handle="fitting")
+    assert fitting.created_target.handle == "demo-inbox" and fitting.created_target.channel == "email"
+    assert [s.mapping_key for s in fitting.booking_questionnaire.current_version.slots.order_by("sort_order")] == [
+        "size", "occasion", "first_visit",
+    ]  # fmt: skip
+    booked = Appointment.objects.filter(meta__demo="activity")
+    assert booked.count() == 8 * len(LOCATIONS)
+    for key in ("size", "first_visit"):  # the occasion is sometimes left empty, as customers do
+        answered = Answer.objects.filter(slot__mapping_key=key, submission__appointment_id__in=booked.values("pk"))
+        assert answered.count() == booked.count()
+    assert Notification.objects.filter(subject_type="appointment").exists()
+    assert WaitlistOffer.objects.filter(status=OfferStatus.OPEN).count() == len(LOCATIONS)
+    for location in Location.objects.all():
+        days = set(Rating.objects.filter(location=location).values_list("rated_on", flat=True))
+        assert len(days) == 60
+        served = QueueEntry.objects.filter(location=location, status=QueueStatus.SERVED).count()
+        assert served >= 5 * 9  # two weeks of weekdays, five a day
+    assert set(Visit.objects.values_list("source", flat=True)) >= {"manual", "queue", "import"}
+    waiting = [entry for entry in queue_entries() if entry.status == QueueStatus.WAITING]
+    figures = queue_figures(waiting, now=datetime.now(UTC))
+    assert waiting and all(figures[entry.pk].estimated_wait_minutes is not None for entry in waiting)
+
+
+def test_seeding_again_adds_no_activity_and_keeps_the_console_signed_in(client):
+    seed()
+    client.force_login(get_user_model().objects.get(username="admin"))  # the session keeps the password's hash
+    assert client.get("/admin/").status_code == 200
+    counts = (Appointment.objects.count(), AppointmentDefinition.objects.count())
+
+    seed()
+
+    assert (Appointment.objects.count(), AppointmentDefinition.objects.count()) == counts
+    assert client.get("/admin/").status_code == 200  # the session survived: the password hash did not change

@@ -55,7 +55,10 @@ class Command(BaseCommand):
             username=username, defaults={"email": f"{username}@example.com"}
         )
         user.is_staff = user.is_superuser = user.is_active = True
-        user.set_password(password)
+        if not user.check_password(password):
+            # Only when it changed: a new password hash ends every session of the user, and a re-seed must not log
+            # out whoever is signed in to the console.
+            user.set_password(password)
         user.save()
         _, raw = token_ensure_derived(
             name=DEMO_TOKEN_NAME, seed=settings.SECRET_KEY, scopes=[Scope.ADMIN], created_by="command:seed_demo"
