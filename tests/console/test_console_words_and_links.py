@@ -115,7 +115,8 @@ def test_no_raw_null_on_the_submission_notification_audit_and_location_pages(man
         assert re.search(r"\b(null|None)\b", visible_text(page)) is None, name
     assert "<dt>reason</dt><dd>—</dd>" in html["notification"] and "<dt>wrap</dt><dd>Yes</dd>" in html["notification"]
     assert "<dt>sizes</dt><dd>s, m</dd>" in html["notification"]
-    assert '<dl class="json-view"><dt>street</dt><dd>1 Collins St</dd><dt>floor</dt><dd>—</dd></dl>' in html["location"]
+    # Each key with its value; the keys' order is the database's (PostgreSQL's jsonb orders them itself).
+    assert "<dt>street</dt><dd>1 Collins St</dd>" in html["location"] and "<dt>floor</dt><dd>—</dd>" in html["location"]
 
     appointment_link = reverse("admin:appointments_appointment_change", args=[appointment.pk])
     assert f'href="{appointment_link}"' in html["notification"]
