@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from appointments.enums import NotificationEvent
 from notifications import registry
 from notifications.services.scheduling import Planned, notifications_schedule
+from tests.notifications.factories import NotificationFactory
 
 NOW = datetime(2030, 1, 7, 9, tzinfo=UTC)
 
@@ -48,3 +50,22 @@ def test_an_unregistered_event_is_refused_before_anything_is_written(django_asse
 
     with django_assert_num_queries(0), pytest.raises(ValueError, match="Unknown notification event 'party'"):
         notifications_schedule([row], now=NOW)
+
+
+@pytest.mark.django_db
+def test_the_outbox_console_filters_by_every_registered_event_title(admin_client):
+    page = admin_client.get("/admin/notifications/notification/")
+
+    event_filter = next(spec for spec in page.context["cl"].filter_specs if spec.field.name == "event")
+    assert [choice["display"] for choice in event_filter.choices(page.context["cl"])][1:] == [
+        title for _, title in NotificationEvent.choices
+    ]
+
+
+@pytest.mark.django_db
+def test_a_row_with_an_unregistered_event_fails_model_validation():
+    row = NotificationFactory.build(event="party", target=None)
+
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean(exclude=["target"])
+    assert refused.value.message_dict == {"event": ["Value 'party' is not a valid choice."]}
