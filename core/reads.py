@@ -48,14 +48,16 @@ def _scalar_select(model: type[models.Model], column_field: str, key_field: str)
     return Select(model, (column_field,), ((key_field, "="),))
 
 
-OPERATORS = {"=", "<", "<=", ">", ">=", "in"}
+OPERATORS = {"=", "<", "<=", ">", ">=", "in", "overlaps"}
 
 
 class Select:
     """`SELECT columns FROM one table WHERE a AND b ...` built once, for a hot read with a fixed shape.
 
     `where` pairs a field name with an operator (`=`, `<`, `<=`, `>`, `>=`, `in`); a call passes one value per
-    pair (a sequence for `in`). Values are prepared and results converted by the model's fields, as the ORM
+    pair (a sequence for `in`). `overlaps` pairs two datetime fields (start, end) with one (low, high) value: the
+    rows whose [start, end) meets [low, high). On PostgreSQL it is `tstzrange(start, end) && tstzrange(low, high)`,
+    which a GiST index on that range answers from both sides; elsewhere `start < high AND end > low`. Values are prepared and results converted by the model's fields, as the ORM
     does, so the same call works on SQLite and PostgreSQL. `lock=True` adds FOR UPDATE where the database has it
     (SQLite serialises writers instead).
     """
@@ -68,7 +70,10 @@ class Select:
         meta = model._meta
         self.model = model
         self.columns = [meta.get_field(name) for name in columns]
-        self.where = [(meta.get_field(name), op) for name, op in where]
+        self.where = [
+            (tuple(meta.get_field(part) for part in name) if op == "overlaps" else meta.get_field(name), op)
+            for name, op in where
+        ]
         self.lock = lock
         self._built: dict[tuple, str] = {}
         self._converted: dict[str, list] = {}
@@ -84,11 +89,19 @@ class Select:
         table = quote(self.model._meta.db_table)
         conditions = []
         for (field, op), size in zip(self.where, sizes, strict=True):
+            if op == "overlaps":
+                start, end = (f"{table}.{quote(part.column)}" for part in field)
+                if connection.vendor == "postgresql":
+                    conditions.append(f"tstzrange({start}, {end}, '[)') && tstzrange(%s, %s, '[)')")
+                else:
+                    conditions.append(f"{start} < %s AND {end} > %s")
+                continue
             target = f"{table}.{quote(field.column)}"
+            value = _placeholder(field)
             if op == "in":
-                conditions.append(f"{target} IN ({', '.join(['%s'] * size)})" if size else "1 = 0")
+                conditions.append(f"{target} IN ({', '.join([value] * size)})" if size else "1 = 0")
             else:
-                conditions.append(f"{target} {op} %s")
+                conditions.append(f"{target} {op} {value}")
         columns = ", ".join(f"{table}.{quote(field.column)}" for field in self.columns)
         lock = " FOR UPDATE" if self.lock and connection.features.has_select_for_update else ""
         return f"SELECT {columns} FROM {table} WHERE {' AND '.join(conditions)}{lock}"
@@ -109,6 +122,10 @@ class Select:
         sizes = tuple(len(value) if op == "in" else None for (_, op), value in zip(self.where, values, strict=True))
         params = []
         for (field, op), value in zip(self.where, values, strict=True):
+            if op == "overlaps":
+                low, high = (field[0].get_db_prep_value(item, connection, prepared=False) for item in value)
+                params.extend((low, high) if connection.vendor == "postgresql" else (high, low))
+                continue
             target = field.target_field if field.is_relation else field
             if op == "in":
                 params.extend(target.get_db_prep_value(item, connection, prepared=False) for item in value)
@@ -135,6 +152,16 @@ class Select:
                     values_out[index] = converter(values_out[index], column, connection)
             converted.append(tuple(values_out))
         return converted
+
+
+def _placeholder(field) -> str:
+    """`%s`, cast to bigint for a bigint column on PostgreSQL: an integer parameter arrives as an int4 literal, and
+    btree_gist (the GiST index of the pooled occupancy read, appointments migration 0012) has no int4-int8
+    operators, so without the cast PostgreSQL filters those columns row by row instead of using the index."""
+    target = field.target_field if field.is_relation else field
+    if connection.vendor == "postgresql" and target.db_type(connection) == "bigint":
+        return "%s::bigint"
+    return "%s"
 
 
 def union_rows(*calls: tuple[Select, tuple]) -> list[tuple]:

@@ -58,9 +58,15 @@ from directory.models import (
 
 # Occupancy is read on every booking and every availability request: prebuilt SQL (core.reads.Select) read through
 # psycopg's C timestamp loader. bench/fastpath.py: 916 us for 200 rows against 5,498 us through the ORM's union.
+# The pooled read's time test is a range overlap: on PostgreSQL a GiST index on (definition, location, range)
+# (migration 0012) bounds both ends of it, so holding appointments in other months cost nothing (bench/scaling.py,
+# pooled single day at 1M rows); the B-tree on the start walked every earlier one. The staff read keeps its B-tree
+# form: given the range test there, the planner pairs the exclusion constraint's GiST index with the staff column's
+# own index and the single day got slower.
 _OVERLAPPING = (("status", "in"), ("occupancy_start", "<"), ("occupancy_end", ">"))
+_RANGE_OVERLAPPING = (("status", "in"), (("occupancy_start", "occupancy_end"), "overlaps"))
 POOLED_OCCUPANCY = Select(
-    Appointment, ("occupancy_start", "occupancy_end"), (("definition", "="), ("location", "="), *_OVERLAPPING)
+    Appointment, ("occupancy_start", "occupancy_end"), (("definition", "="), ("location", "="), *_RANGE_OVERLAPPING)
 )
 STAFF_OCCUPANCY = Select(
     Appointment, ("assigned_staff", "occupancy_start", "occupancy_end"), (("assigned_staff", "in"), *_OVERLAPPING)
@@ -148,7 +154,7 @@ def load_occupancy(loaded: Loaded, start: date, end: date) -> Loaded:
     low, high = utc_bounds(location, start, end, definition)
     if not definition.requires_staff:
         rows = union_rows(
-            (POOLED_OCCUPANCY, (definition.pk, location.pk, HOLDING_STATUSES, high, low)),
+            (POOLED_OCCUPANCY, (definition.pk, location.pk, HOLDING_STATUSES, (low, high))),
             (POOLED_HOLDS, (definition.pk, location.pk, OfferStatus.OPEN, high, low)),
         )
         loaded.context = replace(loaded.context, occupancies=tuple(rows))

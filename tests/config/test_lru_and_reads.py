@@ -158,3 +158,56 @@ def test_select_lock_adds_for_update_only_where_the_database_has_it():
 def test_select_refuses_unknown_operators():
     with pytest.raises(ValueError, match="Unsupported operators"):
         Select(Profile, ("id",), (("id", "LIKE"),))
+
+
+@pytest.mark.django_db
+def test_select_overlaps_keeps_the_rows_whose_range_meets_the_window_and_no_touching_ones():
+    from appointments.models import Appointment
+    from tests.factories import AppointmentFactory
+
+    definition = DefinitionFactory()
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    made = {}
+    # (start, end) in minutes after 09:00; the window is [60, 120).
+    for first, last in ((0, 60), (30, 61), (60, 120), (70, 80), (119, 200), (120, 180), (0, 300)):
+        made[(first, last)] = AppointmentFactory(
+            definition=definition, status="confirmed",
+            scheduled_start_at=start + timedelta(minutes=first), scheduled_end_at=start + timedelta(minutes=last),
+            occupancy_start=start + timedelta(minutes=first), occupancy_end=start + timedelta(minutes=last),
+        )  # fmt: skip
+    location_id = made[(0, 60)].location_id
+    Appointment.objects.update(location_id=location_id)
+    select = Select(
+        Appointment, ("id",),
+        (("definition", "="), ("location", "="), ("status", "in"), (("occupancy_start", "occupancy_end"), "overlaps")),
+    )  # fmt: skip
+    low, high = start + timedelta(minutes=60), start + timedelta(minutes=120)
+    found = {pk for (pk,) in select.rows(definition.pk, location_id, ("confirmed",), (low, high))}
+    expected = set(
+        Appointment.objects.filter(occupancy_start__lt=high, occupancy_end__gt=low).values_list("pk", flat=True)
+    )
+    assert found == expected == {made[key].pk for key in ((30, 61), (60, 120), (70, 80), (119, 200), (0, 300))}
+
+
+@pytest.mark.django_db
+def test_the_pooled_occupancy_read_is_answered_by_the_range_index_on_postgresql():
+    """The GiST index of migration 0012 bounds both ends of the window, and takes the definition and location as
+    index conditions too (the bigint cast of core.reads: btree_gist has no int4-int8 operators)."""
+    from django.db import connection
+
+    from appointments.enums import HOLDING_STATUSES
+    from appointments.selectors.fastpath import POOLED_OCCUPANCY
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the GiST index exists on PostgreSQL only; SQLite keeps the B-tree")
+    low = datetime(2026, 3, 2, tzinfo=UTC)
+    sql, params = POOLED_OCCUPANCY.prepared((7, 3, HOLDING_STATUSES, (low, low + timedelta(days=1))))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # an empty table would be scanned whatever the indexes
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "appt_holding_def_loc_range" in plan
+    index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert "definition_id = '7'::bigint" in index_condition
+    assert "location_id = '3'::bigint" in index_condition
+    assert "&&" in index_condition
