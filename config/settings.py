@@ -190,7 +190,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.OmneoPagination",
     "DEFAULT_FILTER_BACKENDS": ["core.api.filters.OmneoFilterBackend", "core.api.filters.OmneoSortBackend"],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "core.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["core.api.parsers.GuardedJSONParser"],

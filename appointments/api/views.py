@@ -161,7 +161,7 @@ class DefinitionViewSet(CustomerDefinitionsMixin, ResourceViewSet):
             slots = list(reversed(slots))
         answer = s.Availability(definition, loaded.location, slots, start_date=data["start_date"],
                                 end_date=data["end_date"], staff_id=staff_id, empty_days=empty)  # fmt: skip
-        return Response(s.RangeSlotsResponse(answer).data)
+        return Response(s.RangeSlotsResponse().to_representation(answer))  # a plain dict: see core.api.renderers
 
     @docs.AVAILABLE_STAFF
     def available_staff(self, request, *args, **kwargs):

@@ -3,13 +3,14 @@ what the documented strftime formats write, for any instant the API accepts in a
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appointments.api.serializers import SlotSerializer
+from appointments.api.serializers import RangeSlotSerializer, SlotSerializer
 from appointments.availability import Slot
 from core.localtime import utc_iso
 
@@ -43,3 +44,24 @@ def test_slot_fields_match_their_strftime_formats(start, zone, minutes, capacity
 
 def test_none_stays_none():
     assert utc_iso(None) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    starts=st.lists(INSTANTS, max_size=6),
+    zone=st.sampled_from(ZONES),
+    minutes=st.integers(1, 600),
+    capacity=st.integers(0, 9),
+)
+def test_the_range_slots_text_is_the_json_of_their_answers(starts, zone, minutes, capacity):
+    """RangeSlotSerializer.text writes the list's JSON directly (core.api.renderers.Fragment): the same characters
+    as DRF's compact rendering of to_representation, key order included."""
+    slots = [
+        Slot(start=start.replace(microsecond=0), end=start.replace(microsecond=0) + timedelta(minutes=minutes),
+             local_start=start.replace(microsecond=0).astimezone(ZoneInfo(zone)), capacity_remaining=capacity)
+        for start in starts
+    ]  # fmt: skip
+    fragment = RangeSlotSerializer.text(slots)
+    answers = [RangeSlotSerializer().to_representation(slot) for slot in slots]
+    assert fragment.text == json.dumps(answers, separators=(",", ":"), ensure_ascii=False)
+    assert fragment.value == answers

@@ -17,6 +17,7 @@ from appointments.availability import Slot
 from appointments.models import AppointmentDefinition
 from appointments.selectors import EMPTY_DAY_MESSAGES
 from core.api.fields import ApiDateField
+from core.api.renderers import Fragment
 from core.api.serializers import OutputSerializer
 from core.localtime import utc_iso
 from directory.models import Location, Profile
@@ -130,6 +131,24 @@ class RangeSlotSerializer(SlotSerializer):
         answer = self.answer(slot)
         answer["date"] = answer["local_start_at"][:10]  # the slot's local date
         return answer
+
+    @classmethod
+    def text(cls, slots: list[Slot]) -> Fragment:
+        """The list's compact JSON, written directly: every value is digits, a time, "AM"/"PM" or an instant, so
+        nothing needs escaping, and the key order is to_representation's (core.api.renderers: a month's answer
+        over HTTP from 1.38x to about 1.2x its selectors + engine, bench/availability.py)."""
+        parts = []
+        for slot in slots:
+            local = slot.local_start
+            wall = local.isoformat(sep=" ", timespec="seconds")[:19]
+            hour = local.hour
+            parts.append(
+                f'{{"time":"{wall[11:16]}","label":"{hour % 12 or 12}:{wall[14:16]} {"AM" if hour < 12 else "PM"}",'
+                f'"start_at":"{utc_iso(slot.start)}","end_at":"{utc_iso(slot.end)}","local_start_at":"{wall}",'
+                f'"duration_minutes":{(slot.end - slot.start) // _MINUTE},'
+                f'"capacity_remaining":{int(slot.capacity_remaining)},"date":"{wall[:10]}"}}'
+            )
+        return Fragment(f"[{','.join(parts)}]", lambda: [cls().to_representation(slot) for slot in slots])
 
 
 # Answers ---------------------------------------------------------------------------------------------------
@@ -253,8 +272,7 @@ class RangeSlotsResponse(serializers.Serializer):
     meta = RangeMetaSerializer()
 
     def to_representation(self, answer: Availability) -> dict:
-        return {"data": RangeSlotSerializer(many=True).to_representation(answer.slots),
-                "meta": RangeMetaSerializer().to_representation(answer)}  # fmt: skip
+        return {"data": RangeSlotSerializer.text(answer.slots), "meta": RangeMetaSerializer().to_representation(answer)}
 
 
 class AvailableStaffSerializer(StaffBriefSerializer):
