@@ -15,13 +15,13 @@ from django.utils import timezone
 from appointments.enums import AppointmentStatus, BookingType
 from appointments.models import Appointment, AppointmentEvent
 from appointments.selectors import linked_location
+from appointments.selectors.fastpath import booking_form
 from appointments.services import notify
 from appointments.services.reservation import SlotUnavailable, bookable_at, is_overlap_violation, reserve
 from core.errors import Forbidden, ValidationFailed
 from core.localtime import localize
 from core.reads import row_by
 from directory.models import Profile
-from questionnaires.selectors import active_form
 from questionnaires.services.submissions import clean_answers, submission_write
 
 logger = logging.getLogger("appointments.booking")
@@ -76,12 +76,13 @@ def booking_request(
     )  # fmt: skip
 
 
-def booking_answers(definition, answers: list):
+def booking_answers(definition, answers: list, *, schedule_token: int | None = None):
     """The definition's active booking form and the answers checked against it (422s keyed answers.<key>).
 
-    Answers without a booking questionnaire are a 422 on `answers` rather than silently dropped.
+    Answers without a booking questionnaire are a 422 on `answers` rather than silently dropped. The form comes
+    from the schedule cache while `schedule_token` is current.
     """
-    form = active_form(definition.booking_questionnaire_id)
+    form = booking_form(definition.booking_questionnaire_id, schedule_token)
     if form is None:
         if answers:
             raise ValidationFailed.on("answers", "This appointment definition has no booking questionnaire.")
@@ -108,7 +109,7 @@ def appointment_book(
     profile = row_by(Profile, "id", request.profile_id, fields=PROFILE_SHOWN)
     if profile is None:
         raise ValidationFailed.on("profile_id", "The profile does not exist.")
-    form, answers = booking_answers(definition, request.answers)
+    form, answers = booking_answers(definition, request.answers, schedule_token=schedule_token)
     if location is None:
         location = linked_location(definition, request.location_id)  # raises the 422 that says why
     tz = request.timezone or location.timezone

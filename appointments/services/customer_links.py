@@ -58,15 +58,17 @@ def subject_of(link: CustomerLink) -> tuple[str, int]:
     return ("appointment", link.appointment_id) if link.appointment_id else ("waitlist_offer", link.offer_id)
 
 
-def _live(purposes, *, expires_at: datetime, now: datetime, appointment=None, offer=None) -> dict:
+def _live(purposes, *, expires_at: datetime, now: datetime, appointment=None, offer=None, new: bool = False) -> dict:
     """The subject's unused, unexpired link of each purpose (its expiry moved to `expires_at`), minting the missing
     ones: one read, at most one update, one insert and one audit insert, whatever the number of purposes (a
-    booking with messages mints four links)."""
+    booking with messages mints four links). `new`: the subject was created in this transaction, so it has no
+    links yet and the read is skipped."""
     found: dict[str, CustomerLink] = {}
-    live = CustomerLink.objects.filter(appointment=appointment, offer=offer, purpose__in=purposes,
-                                       used_at__isnull=True, expires_at__gt=now)  # fmt: skip
-    for link in live.order_by("-id"):
-        found.setdefault(link.purpose, link)
+    if not new:
+        live = CustomerLink.objects.filter(appointment=appointment, offer=offer, purpose__in=purposes,
+                                           used_at__isnull=True, expires_at__gt=now)  # fmt: skip
+        for link in live.order_by("-id"):
+            found.setdefault(link.purpose, link)
     moved = [link.pk for link in found.values() if link.expires_at != expires_at]
     if moved:
         CustomerLink.objects.filter(pk__in=moved).update(expires_at=expires_at)
@@ -98,15 +100,16 @@ def allowed_purposes(appointment: Appointment) -> tuple[str, ...]:
     return tuple(purposes)
 
 
-def appointment_links(appointment: Appointment, *, now: datetime) -> dict[str, str | None]:
-    """The appointment's link URLs by purpose (None for a purpose not offered now), minting what is missing.
+def appointment_links(appointment: Appointment, *, now: datetime, new: bool = False) -> dict[str, str | None]:
+    """The appointment's link URLs by purpose (None for a purpose not offered now), minting what is missing
+    (`new`: the appointment was just created, see _live).
 
     They work until CUSTOMER_LINK_DAYS_AFTER days after the appointment's end (moved along by a reschedule).
     """
     expires_at = appointment.scheduled_end_at + timedelta(days=settings.CUSTOMER_LINK_DAYS_AFTER)
     allowed = allowed_purposes(appointment)
     wanted = [purpose for purpose in APPOINTMENT_PURPOSES if purpose in allowed]
-    links = _live(wanted, expires_at=expires_at, now=now, appointment=appointment)
+    links = _live(wanted, expires_at=expires_at, now=now, appointment=appointment, new=new)
     return {purpose: url_of(links[purpose]) if purpose in links else None for purpose in APPOINTMENT_PURPOSES}
 
 

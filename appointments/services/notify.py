@@ -93,12 +93,12 @@ def reminder_due_at(appointment: Appointment, *, now: datetime) -> datetime | No
     return max(_shift(appointment.scheduled_start_at, appointment.timezone, days, hours, -1), now)
 
 
-def _schedule_events(appointment: Appointment, events: list[str], now: datetime) -> None:
+def _schedule_events(appointment: Appointment, events: list[str], now: datetime, *, new: bool = False) -> None:
     definition = appointment.definition
     wanted = [event for event in events if getattr(definition, f"{event}_target_id") is not None]
     if not wanted:
         return
-    context = with_links(appointment_context(appointment), now=now, appointment=appointment)
+    context = with_links(appointment_context(appointment), now=now, appointment=appointment, new=new)
     planned = []
     for event in wanted:
         if event == Event.REMINDER:
@@ -122,11 +122,12 @@ def _schedule_events(appointment: Appointment, events: list[str], now: datetime)
 
 
 def on_created(appointment: Appointment, *, now: datetime) -> None:
-    """A booking: `created`, and for an instant booking (already confirmed) `confirmed` and the reminder."""
+    """A booking (an appointment created in this transaction): `created`, and for an instant booking (already
+    confirmed) `confirmed` and the reminder."""
     events = [Event.CREATED]
     if appointment.status == S.CONFIRMED:
         events += [Event.CONFIRMED, Event.REMINDER]
-    _schedule_events(appointment, events, now)
+    _schedule_events(appointment, events, now, new=True)
 
 
 def on_transition(appointment: Appointment, before: str, to: str, *, now: datetime) -> None:
@@ -191,12 +192,15 @@ def on_waitlist_offer(offer, *, now: datetime) -> None:
 # Customers act from their messages (docs/customer-links.md) ---------------------------------------------------
 
 
-def with_links(context: dict, *, now: datetime, appointment: Appointment | None = None, offer=None) -> dict:
+def with_links(
+    context: dict, *, now: datetime, appointment: Appointment | None = None, offer=None, new: bool = False
+) -> dict:
     """The context plus `links`: the customer's signed action URLs for the appointment (view, reschedule, cancel,
-    calendar) or the waitlist offer (claim, decline). None are minted for a definition that sends no messages."""
+    calendar) or the waitlist offer (claim, decline). None are minted for a definition that sends no messages.
+    `new`: the appointment was created in this transaction (customer_links._live)."""
     definition = appointment.definition if appointment is not None else offer.definition
     if not any(getattr(definition, f"{event}_target_id") for event in NOTIFICATION_EVENTS):
         return context
     if appointment is not None:
-        return {**context, "links": customer_links.appointment_links(appointment, now=now)}
+        return {**context, "links": customer_links.appointment_links(appointment, now=now, new=new)}
     return {**context, "links": customer_links.offer_links(offer, now=now)}

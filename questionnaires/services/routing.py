@@ -26,6 +26,17 @@ ATTRIBUTES = "attributes."
 DONE = (MappingStatus.MAPPED, MappingStatus.SKIPPED)
 
 
+def skipped_outright(link_type: str, value) -> str | None:
+    """The error an answer is skipped with before any destination runs ("" when its question routes nowhere,
+    "No value to route." when it is empty), or None when it has to be routed. submission_write records these at
+    once, so a submission that routes nothing sends no routing task."""
+    if link_type == LinkType.NONE:
+        return ""
+    if is_empty(value):
+        return "No value to route."
+    return None
+
+
 def answer_route(answer_id: int, *, now: datetime | None = None) -> Answer:
     """Route one answer to the destination its question named when it was given; record the outcome."""
     now = now or timezone.now()
@@ -34,11 +45,9 @@ def answer_route(answer_id: int, *, now: datetime | None = None) -> Answer:
         if answer.mapping_status in DONE:
             return answer
         answer.mapping_error = ""
-        if answer.link_type == LinkType.NONE:
-            answer.mapping_status, answer.mapped_field = MappingStatus.SKIPPED, ""
-        elif is_empty(answer.value):
-            answer.mapping_status, answer.mapped_field = MappingStatus.SKIPPED, ""
-            answer.mapping_error = "No value to route."
+        skipped = skipped_outright(answer.link_type, answer.value)
+        if skipped is not None:
+            answer.mapping_status, answer.mapped_field, answer.mapping_error = MappingStatus.SKIPPED, "", skipped
         else:
             _run(answer, now)
         answer.mapped_at = now

@@ -13,8 +13,10 @@ from django.utils import timezone
 from core.errors import Forbidden, ValidationFailed
 from core.jsonlogic import condition_holds
 from directory.models import Location, Profile
+from questionnaires.enums import MappingStatus
 from questionnaires.models import Answer, QuestionnaireSlot, Submission
 from questionnaires.selectors import Form
+from questionnaires.services.routing import skipped_outright
 from questionnaires.types import Invalid, clean_answer, is_empty
 
 logger = logging.getLogger("questionnaires.submissions")
@@ -102,6 +104,7 @@ def submission_write(
     rows = []
     for item in cleaned:
         question = item.slot.question_version.question
+        skipped = skipped_outright(question.link_type, item.value)
         rows.append(
             Answer(
                 submission=submission,
@@ -111,10 +114,12 @@ def submission_write(
                 link_type=question.link_type,
                 link_target=question.link_target,
                 link_write_policy=question.link_write_policy,
-            )
+                **({} if skipped is None else {"mapping_status": MappingStatus.SKIPPED, "mapping_error": skipped,
+                                              "mapped_at": now}),
+            )  # fmt: skip
         )
     submission.written_answers = Answer.objects.bulk_create(rows)
-    if rows:
+    if any(row.mapping_status == MappingStatus.PENDING for row in rows):
         transaction.on_commit(partial(dispatch_routing, submission.pk))
     return submission
 

@@ -208,9 +208,36 @@ def test_booking_pins_the_version_and_shows_the_answers(api, definition, locatio
         ("gift", "Gift wrap?", "boolean", True),
         ("message", "Gift message", "text", "Happy birthday"),
     ]
-    assert {a["mapping_status"] for a in data["answers"]} == {"pending"}  # the response is written before routing
-    assert len(callbacks) == 2  # appointments' after_created hook, then the routing task (eager here)
+    # None of these questions routes anywhere: the answers are skipped as they are written, and no routing task
+    # is sent (the one callback is the booking's log line).
+    assert [a["mapping_status"] for a in data["answers"]] == ["skipped"] * 3
+    assert len(callbacks) == 1
     assert api.get(f"/api/v3/appointments/{data['id']}").json()["data"]["answers"][0]["mapping_status"] == "skipped"
+
+
+def test_a_routed_answer_is_pending_until_the_routing_task(api, location, django_capture_on_commit_callbacks):
+    routed = QuestionFactory(type="text", link_type="profile", link_target="last_name")
+    plain = QuestionFactory(type="text")
+    definition = make_definition(location, QuestionnaireFactory(questions=[
+        {"mapping_key": "surname", "question_id": routed.pk}, {"mapping_key": "note", "question_id": plain.pk}]))  # fmt: skip
+    ids = slot_ids(definition)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = book(api, definition, location, answers_of(ids, surname="Ng", note="Hi"))
+    assert response.status_code == 201, response.json()
+    answers = response.json()["data"]["answers"]
+    assert [(a["mapping_key"], a["mapping_status"]) for a in answers] == [
+        ("surname", "pending"),  # the response is written before routing
+        ("note", "skipped"),
+    ]
+    assert len(callbacks) == 2  # the booking's log line, then the routing task
+    for callback in callbacks:
+        callback()  # the routing task runs eagerly here
+    after = api.get(f"/api/v3/appointments/{response.json()['data']['id']}").json()["data"]["answers"]
+    assert [a["mapping_status"] for a in after] == ["mapped", "skipped"]
+    assert (
+        Answer.objects.get(slot_id=ids["note"]).mapped_at
+        == Answer.objects.get(slot_id=ids["note"]).submission.submitted_at
+    )
 
 
 def test_editing_the_form_after_booking_leaves_the_appointment_as_booked(api, definition, location, questions):
@@ -321,8 +348,9 @@ def test_booking_with_ten_questions_costs_the_same_queries_as_with_one(api, loca
     with_one = booking_queries(api, small, location, answers_of(slot_ids(small), q0="x"), 11)
     with_ten = booking_queries(api, large, location, answers_of(slot_ids(large), **{f"q{i}": i for i in range(10)}), 11)
 
-    # The form (one read), the submission and its answers (two inserts); routing runs after commit, on a worker.
-    assert with_one == with_ten == without + 3
+    # The submission and its answers (two inserts); the form comes from the schedule cache (fastpath.booking_form)
+    # and routing runs after commit, on a worker.
+    assert with_one == with_ten == without + 2
     assert Answer.objects.count() == 1 + 10 + 1 + 10
 
 

@@ -13,6 +13,7 @@ a test says otherwise the location and the definition have no hours rows at all,
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -43,6 +44,7 @@ from directory.models import (
     ProfileSpecialHour,
     StaffAssignment,
 )
+from questionnaires.models import Question, Questionnaire, QuestionnaireSlot, QuestionnaireVersion, QuestionVersion
 from tests.factories import (
     AppointmentFactory,
     DefinitionFactory,
@@ -153,7 +155,32 @@ SOURCES = {
     ProfileSpecialHour: (lambda p: ProfileSpecialHourFactory(profile=p["profile"], start_at=DAY), "name", "Renamed"),
     StaffAssignment: (lambda p: StaffAssignmentFactory(location=p["location"], profile=p["profile"]),
                       "is_active", False),
+    # Booking forms (fastpath.booking_form): rows made directly, without the current-version pointers that
+    # protect them from deletion.
+    Questionnaire: (lambda p: _questionnaire(), "is_active", False),
+    QuestionnaireVersion: (lambda p: _form_version(), "version", 2),
+    QuestionnaireSlot: (lambda p: QuestionnaireSlot.objects.create(version=_form_version(), mapping_key="q",
+                                                                   question_version=_question_version()),
+                        "is_required", True),
+    Question: (lambda p: _question(), "link_type", "profile"),
+    QuestionVersion: (lambda p: _question_version(), "label", "Renamed?"),
 }  # fmt: skip
+
+
+def _questionnaire() -> Questionnaire:
+    return Questionnaire.objects.create(handle=f"form-{uuid.uuid4().hex}", name="Form", purpose="booking")
+
+
+def _form_version() -> QuestionnaireVersion:
+    return QuestionnaireVersion.objects.create(questionnaire=_questionnaire(), version=1)
+
+
+def _question() -> Question:
+    return Question.objects.create(handle=f"question-{uuid.uuid4().hex}")
+
+
+def _question_version() -> QuestionVersion:
+    return QuestionVersion.objects.create(question=_question(), version=1, label="Size?", type="text")
 
 
 def test_the_parametrized_sources_are_exactly_the_schedule_sources():
