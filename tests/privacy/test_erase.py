@@ -84,7 +84,9 @@ def test_erase_keeps_visits_and_numeric_answers_and_empties_free_text(world):
     answers = {
         a.slot.mapping_key: (a.value, a.mapping_status) for a in Answer.objects.filter(submission=world.submission)
     }
-    assert answers == {"story": (None, "pending"), "age": (36, "pending"), "size": ("s", "pending"),
+    # story, age and size route nowhere, so they were written skipped; the email, routed to the profile, was pending
+    # and erasing skipped it so that routing cannot write the erased value back.
+    assert answers == {"story": (None, "skipped"), "age": (36, "skipped"), "size": ("s", "skipped"),
                        "email": (None, "skipped")}  # fmt: skip
     world.rating.refresh_from_db()
     assert (world.rating.score, world.rating.comment, world.rating.profile_id) == (9, "", world.ada.pk)
@@ -221,7 +223,11 @@ def test_routing_after_erasure_never_writes_the_profile_back(world):
 
     routed = {a.slot.mapping_key: a.mapping_status for a in submission_route(world.submission.pk, now=NOW)}
 
-    assert routed == {"story": "skipped", "age": "skipped", "size": "skipped"}
+    # Nothing is left to route: story, age and size were written skipped, and erasing skipped the email.
+    assert routed == {}
+    assert set(Answer.objects.filter(submission=world.submission).values_list("mapping_status", flat=True)) == {
+        "skipped"
+    }
     world.ada.refresh_from_db()
     assert (world.ada.email, world.ada.attributes) == ("", {})
 
