@@ -57,9 +57,11 @@ class Select:
     `where` pairs a field name with an operator (`=`, `<`, `<=`, `>`, `>=`, `in`); a call passes one value per
     pair (a sequence for `in`). `overlaps` pairs two datetime fields (start, end) with one (low, high) value: the
     rows whose [start, end) meets [low, high). On PostgreSQL it is `tstzrange(start, end) && tstzrange(low, high)`,
-    which a GiST index on that range answers from both sides; elsewhere `start < high AND end > low`. Values are prepared and results converted by the model's fields, as the ORM
-    does, so the same call works on SQLite and PostgreSQL. `lock=True` adds FOR UPDATE where the database has it
-    (SQLite serialises writers instead).
+    which a GiST index on that range answers from both sides; elsewhere `start < high AND end > low`.
+
+    Values are prepared and results converted by the model's fields, as the ORM does, so the same call works on
+    SQLite and PostgreSQL. `lock=True` adds FOR UPDATE where the database has it (SQLite serialises writers
+    instead).
     """
 
     def __init__(self, model: type[models.Model], columns: tuple[str, ...], where: tuple[tuple[str, str], ...],

@@ -135,8 +135,8 @@ class RangeSlotSerializer(SlotSerializer):
     @classmethod
     def text(cls, slots: list[Slot]) -> Fragment:
         """The list's compact JSON, written directly: every value is digits, a time, "AM"/"PM" or an instant, so
-        nothing needs escaping, and the key order is to_representation's (core.api.renderers: a month's answer
-        over HTTP from 1.38x to about 1.2x its selectors + engine, bench/availability.py)."""
+        nothing needs escaping, and the key order is to_representation's (core.api.renderers: 1,068 slots
+        rendered in 5.2 ms instead of 6.9 through dictionaries and `json`; docs/performance.md)."""
         parts = []
         for slot in slots:
             local = slot.local_start
