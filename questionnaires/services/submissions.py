@@ -105,6 +105,8 @@ def submission_write(
     for item in cleaned:
         question = item.slot.question_version.question
         skipped = skipped_outright(question.link_type, item.value)
+        outcome = {} if skipped is None else {"mapping_status": MappingStatus.SKIPPED, "mapping_error": skipped,
+                                              "mapped_at": now}  # fmt: skip
         rows.append(
             Answer(
                 submission=submission,
@@ -114,9 +116,8 @@ def submission_write(
                 link_type=question.link_type,
                 link_target=question.link_target,
                 link_write_policy=question.link_write_policy,
-                **({} if skipped is None else {"mapping_status": MappingStatus.SKIPPED, "mapping_error": skipped,
-                                              "mapped_at": now}),
-            )  # fmt: skip
+                **outcome,
+            )
         )
     submission.written_answers = Answer.objects.bulk_create(rows)
     if any(row.mapping_status == MappingStatus.PENDING for row in rows):
