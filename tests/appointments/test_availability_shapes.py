@@ -131,3 +131,20 @@ def test_staff_answer_is_the_documented_shape(api, planted, available_only):
                   {"date": DAY.isoformat(), "available_only": available_only})  # fmt: skip
     assert text == EXPECTED[f"staff_{available_only}".lower()]
     keys_match(json.loads(text), s.AvailableStaffResponse())
+
+
+def test_range_answer_indented_and_in_the_browsable_api_is_the_same_answer(api, planted):
+    """The range's slots travel as JSON text (core.api.renderers.Fragment); an indented answer and the browsable
+    API render them from their values instead, with the same content."""
+    definition, location = planted
+    body = {"location_id": location.pk, "start_date": "2025-06-15", "end_date": "2025-06-24"}
+    path = f"{BASE}/{definition.pk}/available-slots-range"
+    with time_machine.travel(NOW, tick=False):
+        compact = api.post(path, body, format="json")
+        indented = api.post(path, body, format="json", HTTP_ACCEPT="application/json; indent=2")
+        page = api.post(path, body, format="json", HTTP_ACCEPT="text/html")
+    assert compact.status_code == indented.status_code == page.status_code == 200
+    assert json.loads(indented.content) == json.loads(compact.content)
+    assert indented.content.startswith(b'{\n  "data": [\n    {\n      "time": "10:00",')
+    assert page["Content-Type"].startswith("text/html")
+    assert b"&quot;local_start_at&quot;: &quot;2025-06-16 10:00:00&quot;" in page.content
