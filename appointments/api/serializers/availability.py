@@ -136,7 +136,7 @@ class RangeSlotSerializer(SlotSerializer):
     def text(cls, slots: list[Slot]) -> Fragment:
         """The list's compact JSON, written directly: every value is digits, a time, "AM"/"PM" or an instant, so
         nothing needs escaping, and the key order is to_representation's (core.api.renderers: 1,068 slots
-        rendered in 4.2 ms instead of 6.9 through dictionaries and `json`; docs/performance.md). Dates are
+        rendered in 4.5 ms instead of 6.8 through dictionaries and `json`; docs/performance.md). Dates are
         formatted once per day, times from their fields: an isoformat() call per instant was most of it."""
         days: dict[tuple[int, int, int], str] = {}  # a month's slots fall on a few dozen dates: each written once
 
