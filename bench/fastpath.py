@@ -3,7 +3,8 @@
 Not a test; run `python bench/fastpath.py`. Every booking reads the schedule token, locks the (definition,
 location) link and a staff member, and looks for the staff member's clashes (appointments/selectors/fastpath.py).
 Those reads use prebuilt SQL (core.reads.Select) only where this benchmark shows the gain; the comments beside them
-quote its figures.
+quote its figures. On PostgreSQL it also times a bulk insert of N rows written as VALUES rows (core/db/postgresql:
+up to its SMALL_BATCH rows) against Django's UNNEST arrays, which decides that threshold.
 
 Runs on a fresh SQLite file under var/ unless BENCH_DATABASE_URL names a PostgreSQL database, which it drops and
 creates again (e.g. postgres://postgres@127.0.0.1:5432/bench_fastpath).
@@ -47,7 +48,8 @@ from appointments.models import (  # noqa: E402
 )
 from appointments.models.schedule import ROW_ID  # noqa: E402
 from appointments.selectors import fastpath  # noqa: E402
-from directory.models import Location, Profile  # noqa: E402
+from core.db.postgresql import compiler  # noqa: E402
+from directory.models import AuditRecord, Location, Profile  # noqa: E402
 
 CALLS = int(os.environ.get("BENCH_CALLS", "3000"))
 
@@ -132,6 +134,41 @@ def main() -> None:
     for name, prebuilt, orm in cases:
         fast, slow = per_call_us(prebuilt), per_call_us(orm)
         print(f"{name:22} {fast:12.0f} {slow:10.0f} {slow / fast:14.2f}x")
+    bulk_inserts()
+
+
+def insert_us(rows: int, small_batch: int) -> float:
+    """Median microseconds of one bulk_create of `rows` audit records (what a booking writes for its links), each in
+    a transaction rolled back, with `small_batch` as the VALUES threshold (0: always UNNEST)."""
+    saved, compiler.SMALL_BATCH = compiler.SMALL_BATCH, small_batch
+    now = datetime.now(UTC)
+    timings = []
+    try:
+        for _ in range(max(50, CALLS // rows // 2)):
+            records = [AuditRecord(action="customer_link.issue", actor="system", subject_type="appointment",
+                                   subject_id="12345", at=now, data={"purpose": "view", "link_id": n})
+                       for n in range(rows)]  # fmt: skip
+            with transaction.atomic():
+                began = time.perf_counter()
+                AuditRecord.objects.bulk_create(records)
+                timings.append((time.perf_counter() - began) * 1e6)
+                transaction.set_rollback(True)
+    finally:
+        compiler.SMALL_BATCH = saved
+    return statistics.median(timings)
+
+
+def bulk_inserts() -> None:
+    if connection.vendor != "postgresql":
+        print("bulk inserts: PostgreSQL only (set BENCH_DATABASE_URL)")
+        return
+    print(
+        f"bulk insert (SMALL_BATCH = {compiler.SMALL_BATCH}) {'VALUES us':>10} {'UNNEST us':>10} {'UNNEST / VALUES':>16}"
+    )
+    for rows in (2, 4, 8, 16, 64):
+        values = statistics.median(insert_us(rows, 10**6) for _ in range(3))
+        unnest = statistics.median(insert_us(rows, 0) for _ in range(3))
+        print(f"{rows:>4} rows {'':24} {values:10.0f} {unnest:10.0f} {unnest / values:15.2f}x")
 
 
 if __name__ == "__main__":

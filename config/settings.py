@@ -129,6 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend with small bulk inserts as VALUES rows (core/db/postgresql/compiler.py says why).
+        DATABASES["default"]["ENGINE"] = "core.db.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})
     # A booking that waits this long for a competing lock gives up with a 409 instead of piling up.
     DATABASES["default"]["OPTIONS"].setdefault(
