@@ -3,7 +3,8 @@
 Not a test; run `python bench/fastpath.py`. Every booking reads the schedule token, locks the (definition,
 location) link and a staff member, and looks for the staff member's clashes (appointments/selectors/fastpath.py).
 Those reads use prebuilt SQL (core.reads.Select) only where this benchmark shows the gain; the comments beside them
-quote its figures. On PostgreSQL it also times a bulk insert of N rows written as VALUES rows (core/db/postgresql:
+quote its figures. On PostgreSQL it also times the health check of a reused connection (core/db/postgresql: a poll
+of the idle socket) against Django's `SELECT 1`. On PostgreSQL it also times a bulk insert of N rows written as VALUES rows (core/db/postgresql:
 up to its SMALL_BATCH rows) against Django's UNNEST arrays, which decides that threshold.
 
 Runs on a fresh SQLite file under var/ unless BENCH_DATABASE_URL names a PostgreSQL database, which it drops and
@@ -126,6 +127,10 @@ def main() -> None:
                                                           occupancy_start__lt=far, occupancy_end__gt=start)
                              .values_list("staff_id", "occupancy_start", "occupancy_end"), all=True))),
     ]  # fmt: skip
+    if connection.vendor == "postgresql":  # core/db/postgresql: a poll of the idle socket instead of `SELECT 1`
+        from django.db.backends.postgresql.base import DatabaseWrapper as DjangoWrapper
+
+        cases.append(("connection health check", connection.is_usable, lambda: DjangoWrapper.is_usable(connection)))
     print(f"database: {connection.vendor}, {CALLS} calls per round, median of 5 rounds")
     for name, prebuilt, orm in cases:  # the same answer (in each side's own types)
         with transaction.atomic():
