@@ -3,9 +3,9 @@
 Not a test; run `python bench/fastpath.py`. Every booking reads the schedule token, locks the (definition,
 location) link and a staff member, and looks for the staff member's clashes (appointments/selectors/fastpath.py).
 Those reads use prebuilt SQL (core.reads.Select) only where this benchmark shows the gain; the comments beside them
-quote its figures. On PostgreSQL it also times the health check of a reused connection (core/db/postgresql: a poll
-of the idle socket) against Django's `SELECT 1`. On PostgreSQL it also times a bulk insert of N rows written as VALUES rows (core/db/postgresql:
-up to its SMALL_BATCH rows) against Django's UNNEST arrays, which decides that threshold.
+quote its figures. On PostgreSQL it also times two choices of core/db/postgresql: the health check of a reused
+connection (a poll of the idle socket) against Django's `SELECT 1`, and a bulk insert of N rows written as VALUES
+rows against Django's UNNEST arrays, which decides its SMALL_BATCH threshold.
 
 Runs on a fresh SQLite file under var/ unless BENCH_DATABASE_URL names a PostgreSQL database, which it drops and
 creates again (e.g. postgres://postgres@127.0.0.1:5432/bench_fastpath).
@@ -122,10 +122,10 @@ def main() -> None:
             (fastpath.STAFF_HOLDS, ([staff_id], OfferStatus.OPEN, far, start))),
          lambda: list(Appointment.objects.filter(assigned_staff_id__in=[staff_id], status__in=HOLDING_STATUSES,
                                                  occupancy_start__lt=far, occupancy_end__gt=start)
-                      .values_list("assigned_staff_id", "occupancy_start", "occupancy_end")
+                      .values_list("assigned_staff_id", "occupancy_start", "occupancy_end").order_by()
                       .union(WaitlistOffer.objects.filter(staff_id__in=[staff_id], status=OfferStatus.OPEN,
                                                           occupancy_start__lt=far, occupancy_end__gt=start)
-                             .values_list("staff_id", "occupancy_start", "occupancy_end"), all=True))),
+                             .values_list("staff_id", "occupancy_start", "occupancy_end").order_by(), all=True))),
     ]  # fmt: skip
     if connection.vendor == "postgresql":  # core/db/postgresql: a poll of the idle socket instead of `SELECT 1`
         from django.db.backends.postgresql.base import DatabaseWrapper as DjangoWrapper
@@ -167,13 +167,12 @@ def bulk_inserts() -> None:
     if connection.vendor != "postgresql":
         print("bulk inserts: PostgreSQL only (set BENCH_DATABASE_URL)")
         return
-    print(
-        f"bulk insert (SMALL_BATCH = {compiler.SMALL_BATCH}) {'VALUES us':>10} {'UNNEST us':>10} {'UNNEST / VALUES':>16}"
-    )
+    header = f"bulk insert (SMALL_BATCH = {compiler.SMALL_BATCH})"
+    print(f"{header:33} {'VALUES us':>10} {'UNNEST us':>10} {'UNNEST / VALUES':>16}")
     for rows in (2, 4, 8, 16, 64):
         values = statistics.median(insert_us(rows, 10**6) for _ in range(3))
         unnest = statistics.median(insert_us(rows, 0) for _ in range(3))
-        print(f"{rows:>4} rows {'':24} {values:10.0f} {unnest:10.0f} {unnest / values:15.2f}x")
+        print(f"{rows:>4} rows {'':23} {values:10.0f} {unnest:10.0f} {unnest / values:15.2f}x")
 
 
 if __name__ == "__main__":
