@@ -12,6 +12,10 @@ Two modes, one after the other on a fresh database each (BENCH_MODES=bare,realis
   three-question booking questionnaire (a single select, a yes/no and a text) whose answers every booking sends:
   what a booking costs once its side effects (outbox rows, the pinned submission, the dispatcher nudge) are on it.
 The last line compares the two.
+
+BENCH_OPEN_DEFINITIONS=N (default 1) spreads the open half over N pooled definitions: with one, their bookings take
+one (definition, location) lock in turn, so the figure is bounded by that lock as well as by CPU; with several, by
+CPU alone (docs/performance.md, fourth session).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 MODES = [mode.strip() for mode in os.environ.get("BENCH_MODES", "bare,realistic").split(",") if mode.strip()]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+OPEN_DEFINITIONS = int(os.environ.get("BENCH_OPEN_DEFINITIONS", "1"))
 ENV = {
     **os.environ,
     "DATABASE_URL": URL,
@@ -78,10 +83,13 @@ def setup_scenario(realistic: bool) -> dict:
     from directory.services.tokens import token_issue
 
     location = Location.objects.create(handle="bench", name="Bench", timezone="Australia/Melbourne")
-    open_ = AppointmentDefinition.objects.create(
-        handle="open", name="Open", duration_minutes=30, booking_type="instant", max_concurrent_bookings=3,
-        is_published=True,
-    )  # fmt: skip
+    opens = [
+        AppointmentDefinition.objects.create(
+            handle="open" if n == 0 else f"open-{n + 1}", name="Open" if n == 0 else f"Open {n + 1}",
+            duration_minutes=30, booking_type="instant", max_concurrent_bookings=3, is_published=True,
+        )
+        for n in range(OPEN_DEFINITIONS)
+    ]  # fmt: skip
     scarce = AppointmentDefinition.objects.create(
         handle="scarce", name="Scarce", duration_minutes=30, booking_type="instant", is_published=True
     )
@@ -96,9 +104,9 @@ def setup_scenario(realistic: bool) -> dict:
         )  # fmt: skip
         for n in (1, 2)
     ]
-    for definition in (open_, scarce, *staffed):
+    for definition in (*opens, scarce, *staffed):
         DefinitionLocation.objects.create(definition=definition, location=location)
-    answers = add_side_effects((open_, scarce, *staffed)) if realistic else None
+    answers = add_side_effects((*opens, scarce, *staffed)) if realistic else None
     stylist = Profile.objects.create(first_name="Only", last_name="Stylist")
     StaffAssignment.objects.create(location=location, profile=stylist, assignment_type="staff")
     customers = [str(p.pk) for p in Profile.objects.bulk_create(Profile(first_name=f"C{i}") for i in range(500))]
@@ -116,7 +124,7 @@ def setup_scenario(realistic: bool) -> dict:
     return {
         "token": token,
         "location": location.pk,
-        "open": open_.pk,
+        "open": [d.pk for d in opens],
         "scarce": scarce.pk,
         "staffed": [d.pk for d in staffed],
         "customers": customers,
@@ -194,7 +202,7 @@ def client(port: int, scenario: dict, contested: bool, stop_at: float, seed: int
             definition = rng.choice([scenario["scarce"], *scenario["staffed"]])
             start = rng.choice(scenario["contested"])
         else:
-            definition, start = scenario["open"], rng.choice(scenario["open_starts"])
+            definition, start = rng.choice(scenario["open"]), rng.choice(scenario["open_starts"])
         body = {"appointment_definition_id": definition, "profile_id": rng.choice(scenario["customers"]),
                 "location_id": scenario["location"], "scheduled_start_at": start, "timezone": "Australia/Melbourne"}  # fmt: skip
         if scenario["answers"]:
@@ -266,8 +274,9 @@ def run(mode: str) -> dict:
         outbox = conn.execute("SELECT count(*) FROM notifications_notification").fetchone()[0] if has_outbox else 0
     statuses = Counter(status for _, status, _ in results)
     created = statuses.get(201, 0)
+    spread = f", open ones over {OPEN_DEFINITIONS} definitions" if OPEN_DEFINITIONS > 1 else ""
     print(f"[{mode}] gunicorn {WORKERS} workers on PostgreSQL, {CLIENTS} clients ({CLIENTS // 2} on contested last "
-          f"slots), {elapsed:.1f} s")  # fmt: skip
+          f"slots{spread}), {elapsed:.1f} s")  # fmt: skip
     print(
         f"requests: {len(results)} ({len(results) / elapsed:.0f}/s); responses by status: {dict(sorted(statuses.items()))}"
     )
