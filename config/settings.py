@@ -130,7 +130,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Django's backend with small bulk inserts as VALUES rows (core/db/postgresql/compiler.py says why).
+        # Django's backend with small bulk inserts as VALUES rows and a health check without a round trip
+        # (core/db/postgresql says why).
         DATABASES["default"]["ENGINE"] = "core.db.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})
     # A booking that waits this long for a competing lock gives up with a 409 instead of piling up.

@@ -145,7 +145,7 @@ def test_database_url_selects_postgres(scheme, var_dir):
     )
 
     db = values["DATABASES"]["default"]
-    assert db["ENGINE"] == "core.db.postgresql"  # Django's, with small bulk inserts as VALUES rows
+    assert db["ENGINE"] == "core.db.postgresql"  # Django's with two measured changes (core/db/postgresql)
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
         "appointments",
         "app",
