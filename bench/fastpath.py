@@ -5,7 +5,8 @@ location) link and a staff member, and looks for the staff member's clashes (app
 Those reads use prebuilt SQL (core.reads.Select) only where this benchmark shows the gain; the comments beside them
 quote its figures. On PostgreSQL it also times two choices of core/db/postgresql: the health check of a reused
 connection (a poll of the idle socket) against Django's `SELECT 1`, and a bulk insert of N rows written as VALUES
-rows against Django's UNNEST arrays, which decides its SMALL_BATCH threshold.
+rows against Django's UNNEST arrays, which decides its SMALL_BATCH threshold. Last, one read's time after a gap of
+other work, the round trip a request pays that a loop of queries does not.
 
 Runs on a fresh SQLite file under var/ unless BENCH_DATABASE_URL names a PostgreSQL database, which it drops and
 creates again (e.g. postgres://postgres@127.0.0.1:5432/bench_fastpath).
@@ -140,6 +141,7 @@ def main() -> None:
         fast, slow = per_call_us(prebuilt), per_call_us(orm)
         print(f"{name:22} {fast:12.0f} {slow:10.0f} {slow / fast:14.2f}x")
     bulk_inserts()
+    gaps()
 
 
 def insert_us(rows: int, small_batch: int) -> float:
@@ -173,6 +175,29 @@ def bulk_inserts() -> None:
         values = statistics.median(insert_us(rows, 10**6) for _ in range(3))
         unnest = statistics.median(insert_us(rows, 0) for _ in range(3))
         print(f"{rows:>4} rows {'':23} {values:10.0f} {unnest:10.0f} {unnest / values:15.2f}x")
+
+
+def read_after_gap_us(gap_us: int) -> float:
+    """Median microseconds of the schedule token read when `gap_us` of other Python work precede it, as in a request
+    (authentication, validation and the engine run between its queries)."""
+    timings = []
+    for _ in range(CALLS // 3):
+        until = time.perf_counter() + gap_us / 1e6
+        while time.perf_counter() < until:  # busy, like the request's own Python work: not a sleep
+            pass
+        began = time.perf_counter()
+        fastpath.current_schedule_token()
+        timings.append((time.perf_counter() - began) * 1e6)
+    return statistics.median(timings)
+
+
+def gaps() -> None:
+    """Why a query costs more inside a request than in a loop of queries (docs/performance.md, fifth session): on
+    this machine the database server's process is slow to answer once it has been idle for a fraction of a
+    millisecond, so the selectors + engine figure (queries back to back) pays less per query than the HTTP one."""
+    print(f"{'one read after other work':33} {'read us':>10}")
+    for gap in (0, 100, 250, 500, 1000, 2000):
+        print(f"{gap:>6} us of other work first {'':6} {read_after_gap_us(gap):10.0f}")
 
 
 if __name__ == "__main__":
