@@ -155,9 +155,10 @@ def query_count(fn) -> int:
     return len(captured.captured_queries)
 
 
-def serve():
+def serve(app=None):
+    """A server thread on a free loopback port for `app` (the project's WSGI application by default)."""
     server = WSGIServer(("127.0.0.1", 0), WSGIRequestHandler)
-    server.set_app(get_wsgi_application())
+    server.set_app(app or get_wsgi_application())
     WSGIRequestHandler.log_message = lambda *args: None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -14,10 +14,8 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from wsgiref.simple_server import WSGIServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("BENCH_REPEAT", "301")  # sub-millisecond figures: more samples for a steady median
@@ -25,7 +23,6 @@ os.environ.setdefault("BENCH_REPEAT", "301")  # sub-millisecond figures: more sa
 bench = importlib.import_module("bench.availability")  # sets up Django first, as bench/availability.py does
 
 from django.conf import settings  # noqa: E402
-from django.core.servers.basehttp import WSGIRequestHandler  # noqa: E402
 
 from appointments import selectors  # noqa: E402
 from directory.enums import Scope  # noqa: E402
@@ -40,20 +37,13 @@ def bare_app(environ, start_response):
     return [b'{"data":[]}']
 
 
-def serve_bare() -> WSGIServer:
-    server = WSGIServer(("127.0.0.1", 0), WSGIRequestHandler)
-    server.set_app(bare_app)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def main() -> None:
     bench.reset_database()
     day = (datetime.now(UTC) + timedelta(days=1)).date()
     built = bench.build(day)
     pooled, location = built["pooled"], built["location"]
     _, token = token_issue(name="bench", scopes=[Scope.ADMIN])
-    project, bare = bench.serve(), serve_bare()
+    project, bare = bench.serve(), bench.serve(bare_app)
     port = project.server_address[1]
 
     def post(path: str, body: dict, at: int = port) -> float:
